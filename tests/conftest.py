@@ -1,0 +1,98 @@
+"""Personas shared by every test: a small tree and the people who work in it.
+
+    Tỉnh ủy Bến Tre (province)
+    └── Thành ủy Bến Tre (city)                 city secretary: manager; propaganda officer: editor
+        ├── Ban Tuyên giáo Thành ủy (board)
+        ├── Đảng ủy Phường An Hội (ward)        ward clerk: editor
+        │   └── Chi bộ Khu phố 1 (cell)
+        └── Đảng ủy Phường Phú Khương (sibling ward)
+"""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from trienkhai.org import services
+from trienkhai.org.models import AccessRole, UnitKind
+
+PASSWORD = "mat-khau-thu-nghiem-2020"
+
+
+class Tree:
+    """Named handles on the persona tree."""
+
+
+@pytest.fixture
+def tree(db):
+    t = Tree()
+    t.province = services.unit_create(
+        actor=None, parent=None, kind=UnitKind.PROVINCIAL_PARTY_COMMITTEE, name="Tỉnh ủy Bến Tre",
+        short_name="TU", established_on=dt.date(1930, 3, 1),
+    )
+    t.city = services.unit_create(
+        actor=None, parent=t.province, kind=UnitKind.CITY_PARTY_COMMITTEE, name="Thành ủy Bến Tre",
+        short_name="ThU", established_on=dt.date(1976, 1, 1),
+    )
+    t.board = services.unit_create(
+        actor=None, parent=t.city, kind=UnitKind.PARTY_BOARD, name="Ban Tuyên giáo Thành ủy", short_name="BTG"
+    )
+    t.ward = services.unit_create(
+        actor=None, parent=t.city, kind=UnitKind.GRASSROOTS_PARTY_COMMITTEE, name="Đảng ủy Phường An Hội",
+        established_on=dt.date(2020, 2, 1),
+    )
+    t.cell = services.unit_create(
+        actor=None, parent=t.ward, kind=UnitKind.PARTY_CELL, name="Chi bộ Khu phố 1"
+    )
+    t.sibling = services.unit_create(
+        actor=None, parent=t.city, kind=UnitKind.GRASSROOTS_PARTY_COMMITTEE, name="Đảng ủy Phường Phú Khương"
+    )
+    return t
+
+
+def make_user(username, *, unit=None, role=None, superuser=False):
+    User = get_user_model()
+    user = User.objects.create_user(username=username, password=PASSWORD, is_superuser=superuser,
+                                    is_staff=superuser)
+    if unit is not None:
+        services.access_grant(actor=None, user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def admin_user(tree):
+    return make_user("quantri", superuser=True)
+
+
+@pytest.fixture
+def city_secretary(tree):
+    return make_user("bithu", unit=tree.city, role=AccessRole.MANAGER)
+
+
+@pytest.fixture
+def propaganda_officer(tree):
+    return make_user("tuyengiao", unit=tree.city, role=AccessRole.EDITOR)
+
+
+@pytest.fixture
+def ward_clerk(tree):
+    return make_user("vanthu_anhoi", unit=tree.ward, role=AccessRole.EDITOR)
+
+
+@pytest.fixture
+def viewer(tree):
+    return make_user("xem", unit=tree.city, role=AccessRole.VIEWER)
+
+
+@pytest.fixture
+def outsider(tree):
+    return make_user("nguoingoai")
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import include, path
+from django.views.i18n import set_language
+
+
+def home(request):
+    return redirect("org:home")
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("trienkhai.accounts.urls")),
+    path("org/", include("trienkhai.org.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
