@@ -1,11 +1,11 @@
 """Personas shared by every test: a small tree and the people who work in it.
 
-    Tỉnh ủy Bến Tre (province)
-    └── Thành ủy Bến Tre (city)                 city secretary: manager; propaganda officer: editor
-        ├── Ban Tuyên giáo Thành ủy (board)
-        ├── Đảng ủy Phường An Hội (ward)        ward clerk: editor
-        │   └── Chi bộ Khu phố 1 (cell)
-        └── Đảng ủy Phường Phú Khương (sibling ward)
+Tỉnh ủy Bến Tre (province)
+└── Thành ủy Bến Tre (city)                 city secretary: manager; propaganda officer: editor
+    ├── Ban Tuyên giáo Thành ủy (board)
+    ├── Đảng ủy Phường An Hội (ward)        ward clerk: editor
+    │   └── Chi bộ Khu phố 1 (cell)
+    └── Đảng ủy Phường Phú Khương (sibling ward)
 """
 
 import datetime as dt
@@ -27,33 +27,52 @@ class Tree:
 def tree(db):
     t = Tree()
     t.province = services.unit_create(
-        actor=None, parent=None, kind=UnitKind.PROVINCIAL_PARTY_COMMITTEE, name="Tỉnh ủy Bến Tre",
-        short_name="TU", established_on=dt.date(1930, 3, 1),
+        actor=None,
+        parent=None,
+        kind=UnitKind.PROVINCIAL_PARTY_COMMITTEE,
+        name="Tỉnh ủy Bến Tre",
+        short_name="TU",
+        established_on=dt.date(1930, 3, 1),
     )
     t.city = services.unit_create(
-        actor=None, parent=t.province, kind=UnitKind.CITY_PARTY_COMMITTEE, name="Thành ủy Bến Tre",
-        short_name="ThU", established_on=dt.date(1976, 1, 1),
+        actor=None,
+        parent=t.province,
+        kind=UnitKind.CITY_PARTY_COMMITTEE,
+        name="Thành ủy Bến Tre",
+        short_name="ThU",
+        established_on=dt.date(1976, 1, 1),
     )
     t.board = services.unit_create(
-        actor=None, parent=t.city, kind=UnitKind.PARTY_BOARD, name="Ban Tuyên giáo Thành ủy", short_name="BTG"
+        actor=None,
+        parent=t.city,
+        kind=UnitKind.PARTY_BOARD,
+        name="Ban Tuyên giáo Thành ủy",
+        short_name="BTG",
     )
     t.ward = services.unit_create(
-        actor=None, parent=t.city, kind=UnitKind.GRASSROOTS_PARTY_COMMITTEE, name="Đảng ủy Phường An Hội",
+        actor=None,
+        parent=t.city,
+        kind=UnitKind.GRASSROOTS_PARTY_COMMITTEE,
+        name="Đảng ủy Phường An Hội",
         established_on=dt.date(2020, 2, 1),
     )
     t.cell = services.unit_create(
         actor=None, parent=t.ward, kind=UnitKind.PARTY_CELL, name="Chi bộ Khu phố 1"
     )
     t.sibling = services.unit_create(
-        actor=None, parent=t.city, kind=UnitKind.GRASSROOTS_PARTY_COMMITTEE, name="Đảng ủy Phường Phú Khương"
+        actor=None,
+        parent=t.city,
+        kind=UnitKind.GRASSROOTS_PARTY_COMMITTEE,
+        name="Đảng ủy Phường Phú Khương",
     )
     return t
 
 
 def make_user(username, *, unit=None, role=None, superuser=False):
     User = get_user_model()
-    user = User.objects.create_user(username=username, password=PASSWORD, is_superuser=superuser,
-                                    is_staff=superuser)
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, is_superuser=superuser, is_staff=superuser
+    )
     if unit is not None:
         services.access_grant(actor=None, user=user, unit=unit, role=role)
     return user

@@ -1,7 +1,10 @@
 """The audit log: who changed which official record, when, and from what to what."""
 
+import re
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,3 +43,38 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+    def labelled_changes(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) in the reader's language, empty values left out."""
+        model = self.content_type.model_class()
+        rows = []
+        for name, pair in self.changes.items():
+            before, after = (
+                (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            )
+            if before in (None, "") and after in (None, ""):
+                continue
+            label, choices = str(_FIELD_LABELS.get(name, name)), {}
+            if model is not None:
+                try:
+                    field = model._meta.get_field(name)
+                except FieldDoesNotExist:  # a computed key such as "parent"
+                    field = None
+                if field is not None:
+                    label = str(field.verbose_name)
+                    choices = dict(field.flatchoices) if field.choices else {}
+            rows.append((label, _readable(before, choices), _readable(after, choices)))
+        return rows
+
+
+def _readable(value, choices: dict):
+    if value in choices:
+        return choices[value]
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        year, month, day = value.split("-")
+        return f"{day}-{month}-{year}"
+    return value
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FIELD_LABELS = {"parent": _("trực thuộc")}

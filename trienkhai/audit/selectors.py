@@ -9,4 +9,4 @@ def audit_entries_for(obj: Model) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=str(obj.pk),
-    ).select_related("actor")
+    ).select_related("actor", "content_type")

@@ -31,9 +31,7 @@ def diff(before: dict, after: dict) -> dict:
     """{field: [before, after]} for the fields whose value changed."""
     keys = list(before) + [k for k in after if k not in before]
     return {
-        key: [before.get(key), after.get(key)]
-        for key in keys
-        if before.get(key) != after.get(key)
+        key: [before.get(key), after.get(key)] for key in keys if before.get(key) != after.get(key)
     }
 
 

@@ -15,7 +15,9 @@ DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y"]
 class VNDateField(forms.DateField):
     """A date as officials type it: 7-8-2020, 07/08/2020 or 2020-08-07 (day before month)."""
 
-    widget = forms.DateInput(attrs={"placeholder": "dd-mm-yyyy", "inputmode": "numeric"}, format="%d-%m-%Y")
+    widget = forms.DateInput(
+        attrs={"placeholder": "dd-mm-yyyy", "inputmode": "numeric"}, format="%d-%m-%Y"
+    )
     default_error_messages = {
         "invalid": _("Ngày không hợp lệ. Hãy nhập theo dạng ngày-tháng-năm, ví dụ 07-08-2020."),
     }
@@ -29,7 +31,9 @@ class UnitField(forms.ModelChoiceField):
     """A unit chosen with the search picker; the queryset is narrowed by the view."""
 
     default_error_messages = {
-        "invalid_choice": _("Không tìm thấy đơn vị đã chọn, hoặc bạn không có quyền với đơn vị đó."),
+        "invalid_choice": _(
+            "Không tìm thấy đơn vị đã chọn, hoặc bạn không có quyền với đơn vị đó."
+        ),
         "required": _("Hãy chọn một đơn vị."),
     }
 
@@ -41,7 +45,9 @@ class UnitField(forms.ModelChoiceField):
 
 class UnitsField(forms.ModelMultipleChoiceField):
     default_error_messages = {
-        "invalid_choice": _("Không tìm thấy đơn vị đã chọn, hoặc bạn không có quyền với đơn vị đó."),
+        "invalid_choice": _(
+            "Không tìm thấy đơn vị đã chọn, hoặc bạn không có quyền với đơn vị đó."
+        ),
         "required": _("Hãy chọn ít nhất một đơn vị."),
         "invalid_pk_value": _("Lựa chọn đơn vị không hợp lệ."),
     }
@@ -69,7 +75,15 @@ class UnitCreateForm(LegalBasisMixin):
     established_on = VNDateField(label=_("Ngày thành lập"), required=False)
     notes = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea, required=False)
 
-    field_order = ["kind", "name", "short_name", "official_code", "established_on", "legal_basis", "notes"]
+    field_order = [
+        "kind",
+        "name",
+        "short_name",
+        "official_code",
+        "established_on",
+        "legal_basis",
+        "notes",
+    ]
 
     def clean_established_on(self):
         day = self.cleaned_data.get("established_on")
@@ -85,7 +99,11 @@ class UnitEditForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["name", "short_name", "official_code", "established_on", "counterpart", "notes"]
-        help_texts = {"name": _("Chỉ sửa lỗi chính tả ở đây. Đổi tên thật sự hãy dùng “Đổi tên”, để giữ lịch sử.")}
+        help_texts = {
+            "name": _(
+                "Chỉ sửa lỗi chính tả ở đây. Đổi tên thật sự hãy dùng “Đổi tên”, để giữ lịch sử."
+            )
+        }
 
 
 class RenameForm(LegalBasisMixin):
@@ -119,11 +137,25 @@ class MergeForm(LegalBasisMixin):
     )
     into = UnitField(label=_("Đơn vị nhận sáp nhập"), required=False)
     new_name = forms.CharField(label=_("Tên đơn vị mới"), max_length=255, required=False)
-    new_short_name = forms.CharField(label=_("Tên viết tắt đơn vị mới"), max_length=60, required=False)
-    new_kind = forms.ChoiceField(label=_("Loại đơn vị mới"), choices=UnitKind.choices, required=False)
+    new_short_name = forms.CharField(
+        label=_("Tên viết tắt đơn vị mới"), max_length=60, required=False
+    )
+    new_kind = forms.ChoiceField(
+        label=_("Loại đơn vị mới"), choices=UnitKind.choices, required=False
+    )
     new_parent = UnitField(label=_("Đơn vị mới trực thuộc"), required=False)
     effective_on = VNDateField(label=_("Ngày hiệu lực"))
-    field_order = ["others", "mode", "into", "new_name", "new_short_name", "new_kind", "new_parent", "effective_on", "legal_basis"]
+    field_order = [
+        "others",
+        "mode",
+        "into",
+        "new_name",
+        "new_short_name",
+        "new_kind",
+        "new_parent",
+        "effective_on",
+        "legal_basis",
+    ]
 
     def clean(self):
         data = super().clean()
@@ -141,7 +173,9 @@ class SplitForm(LegalBasisMixin):
     parts = forms.CharField(
         label=_("Các đơn vị mới"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Mỗi dòng một tên đơn vị mới. Các đơn vị mới trực thuộc cùng cấp trên với đơn vị bị chia tách."),
+        help_text=_(
+            "Mỗi dòng một tên đơn vị mới. Các đơn vị mới trực thuộc cùng cấp trên với đơn vị bị chia tách."
+        ),
     )
     source_continues = forms.BooleanField(
         label=_("Đơn vị cũ vẫn tiếp tục hoạt động (tách một phần)"), required=False
@@ -248,7 +282,9 @@ class AccessForm(forms.Form):
         name = self.cleaned_data["username"].strip()
         user = get_user_model().objects.filter(username=name, is_active=True).first()
         if user is None:
-            raise forms.ValidationError(_("Không có tài khoản đang hoạt động tên “%(name)s”.") % {"name": name})
+            raise forms.ValidationError(
+                _("Không có tài khoản đang hoạt động tên “%(name)s”.") % {"name": name}
+            )
         return user
 
 

@@ -29,7 +29,10 @@ class UnitKind(models.TextChoices):
     PROVINCIAL_PARTY_COMMITTEE = "provincial_party_committee", _("Tỉnh ủy, Thành ủy trực thuộc TW")
     CITY_PARTY_COMMITTEE = "city_party_committee", _("Thành ủy (thành phố thuộc tỉnh)")
     DISTRICT_PARTY_COMMITTEE = "district_party_committee", _("Huyện ủy, Quận ủy, Thị ủy")
-    GRASSROOTS_PARTY_COMMITTEE = "grassroots_party_committee", _("Đảng ủy cơ sở, Đảng ủy xã, phường")
+    GRASSROOTS_PARTY_COMMITTEE = (
+        "grassroots_party_committee",
+        _("Đảng ủy cơ sở, Đảng ủy xã, phường"),
+    )
     PARTY_CELL = "party_cell", _("Chi bộ")
     EXECUTIVE_COMMITTEE = "executive_committee", _("Ban Chấp hành")
     STANDING_COMMITTEE = "standing_committee", _("Ban Thường vụ")
@@ -109,7 +112,9 @@ class Unit(MP_Node):
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
         indexes = [
-            models.Index(fields=["path"], name="org_unit_path_like", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="org_unit_path_like", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["kind", "path"], name="org_unit_kind_path"),
         ]
 
@@ -136,6 +141,12 @@ class Unit(MP_Node):
         if self.kind == UnitKind.MASS_ORGANISATION:
             return Sector.MASS
         return Sector.OTHER
+
+    def parent_unit(self) -> "Unit | None":
+        """The parent in the current tree (None for a root)."""
+        if self.depth <= 1:
+            return None
+        return Unit.objects.filter(path=self.path[: -self.steplen]).first()
 
     def is_within(self, other: "Unit") -> bool:
         """True when this unit is `other` or one of its descendants (in the current tree)."""
@@ -192,8 +203,13 @@ class ReorgEventUnit(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["event", "unit", "role"], name="org_event_unit_role_once")
+            models.UniqueConstraint(
+                fields=["event", "unit", "role"], name="org_event_unit_role_once"
+            )
         ]
+
+    def __str__(self):
+        return f"{self.unit} ({self.get_role_display()})"
 
 
 class UnitPeriod(models.Model):
@@ -253,11 +269,16 @@ class UnitSuccession(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor}"
+
 
 class Term(models.Model):
     """A term of office of a unit: "khóa XII, nhiệm kỳ 2020–2025"."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="terms")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="terms"
+    )
     name = models.CharField(_("tên khóa, nhiệm kỳ"), max_length=100, help_text=_("Ví dụ: Khóa XII"))
     number = models.PositiveSmallIntegerField(_("số khóa"), null=True, blank=True)
     start_on = models.DateField(_("bắt đầu"))
@@ -272,7 +293,9 @@ class Term(models.Model):
         ]
 
     def __str__(self):
-        years = f"{self.start_on.year}–{self.end_on.year}" if self.end_on else f"{self.start_on.year}–"
+        years = (
+            f"{self.start_on.year}–{self.end_on.year}" if self.end_on else f"{self.start_on.year}–"
+        )
         return f"{self.name} ({years})"
 
     def clean(self):
@@ -334,8 +357,12 @@ class PositionRole(models.TextChoices):
 class Position(models.Model):
     """A person holding a role in a unit between two dates."""
 
-    person = models.ForeignKey(Person, verbose_name=_("cán bộ"), on_delete=models.PROTECT, related_name="positions")
-    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="positions")
+    person = models.ForeignKey(
+        Person, verbose_name=_("cán bộ"), on_delete=models.PROTECT, related_name="positions"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="positions"
+    )
     role = models.CharField(_("chức vụ"), max_length=30, choices=PositionRole.choices)
     title = models.CharField(
         _("chức danh đầy đủ"),
@@ -344,7 +371,12 @@ class Position(models.Model):
         help_text=_("Ví dụ: Phó Trưởng Ban Tuyên giáo Thành ủy"),
     )
     term = models.ForeignKey(
-        Term, verbose_name=_("nhiệm kỳ"), null=True, blank=True, on_delete=models.PROTECT, related_name="positions"
+        Term,
+        verbose_name=_("nhiệm kỳ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
     )
     start_on = models.DateField(_("từ ngày"))
     end_on = models.DateField(_("đến ngày"), null=True, blank=True)
@@ -378,9 +410,14 @@ class Access(models.Model):
     """A user's role over a unit and everything below it. Administrators are superusers."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="accesses"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="accesses",
     )
-    unit = models.ForeignKey(Unit, verbose_name=_("phạm vi"), on_delete=models.PROTECT, related_name="accesses")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("phạm vi"), on_delete=models.PROTECT, related_name="accesses"
+    )
     role = models.CharField(_("vai trò"), max_length=10, choices=AccessRole.choices)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -390,7 +427,9 @@ class Access(models.Model):
     class Meta:
         verbose_name = _("quyền truy cập")
         verbose_name_plural = _("quyền truy cập")
-        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="org_access_one_role_per_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="org_access_one_role_per_unit")
+        ]
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} — {self.unit}"

@@ -67,7 +67,7 @@ def can_reorganise(user, unit: Unit) -> bool:
     A manager of the unit itself may rename it or reorganise below it, but not move, merge or
     dissolve the unit that defines their own scope.
     """
-    parent = unit.get_parent()
+    parent = unit.parent_unit()
     if parent is None:
         return is_admin(user)
     return can_manage_unit(user, parent)

@@ -77,7 +77,9 @@ def successors_now(unit: Unit) -> list[Unit]:
     frontier = [unit.pk]
     seen = {unit.pk}
     while frontier:
-        rows = UnitSuccession.objects.filter(predecessor_id__in=frontier).select_related("successor")
+        rows = UnitSuccession.objects.filter(predecessor_id__in=frontier).select_related(
+            "successor"
+        )
         frontier = []
         for row in rows:
             if row.successor_id in seen:
@@ -117,7 +119,9 @@ def positions_of(unit: Unit, *, current: bool) -> QuerySet[Position]:
 
 
 def positions_of_person(person: Person) -> QuerySet[Position]:
-    return Position.objects.filter(person=person).select_related("unit", "term").order_by("-start_on")
+    return (
+        Position.objects.filter(person=person).select_related("unit", "term").order_by("-start_on")
+    )
 
 
 @dataclass

@@ -31,7 +31,14 @@ from .models import (
 )
 
 Role = ReorgEventUnit.Role
-UNIT_DETAIL_FIELDS = ["name", "short_name", "official_code", "established_on", "counterpart", "notes"]
+UNIT_DETAIL_FIELDS = [
+    "name",
+    "short_name",
+    "official_code",
+    "established_on",
+    "counterpart",
+    "notes",
+]
 
 
 def _fresh(unit: Unit) -> Unit:
@@ -70,7 +77,7 @@ def _current_period(unit: Unit) -> UnitPeriod:
     period = unit.periods.filter(valid_to__isnull=True).order_by("-valid_from").first()
     if period is None:
         # Units loaded before history was kept get their first period on demand.
-        parent = unit.get_parent()
+        parent = unit.parent_unit()
         period = UnitPeriod.objects.create(
             unit=unit,
             valid_from=unit.established_on,
@@ -82,7 +89,9 @@ def _current_period(unit: Unit) -> UnitPeriod:
     return period
 
 
-def _next_period(unit: Unit, effective_on: dt.date, event: ReorgEvent | None, **changes) -> UnitPeriod:
+def _next_period(
+    unit: Unit, effective_on: dt.date, event: ReorgEvent | None, **changes
+) -> UnitPeriod:
     """Close the current period the day `effective_on` starts and open one with `changes`."""
     current = _current_period(unit)
     if current.valid_from is not None and effective_on <= current.valid_from:
@@ -162,9 +171,9 @@ def unit_create(
                     % {"day": format_vi(parent.established_on)}
                 }
             )
-        unit = parent.add_child(**fields)
+        unit = Unit.objects.add_child(parent, fields)
     else:
-        unit = Unit.add_root(**fields)
+        unit = Unit.objects.add_root(fields)
     event = None
     if established_on is not None:
         roles = [(unit, Role.SUBJECT)] + ([(parent, Role.NEW_PARENT)] if parent else [])
@@ -206,11 +215,15 @@ def unit_update(*, actor, unit: Unit, **data) -> Unit:
     unit = _fresh(unit)
     before = snapshot(unit, UNIT_DETAIL_FIELDS)
     for field, value in data.items():
-        setattr(unit, field, value.strip() if isinstance(value, str) and field != "notes" else value)
+        setattr(
+            unit, field, value.strip() if isinstance(value, str) and field != "notes" else value
+        )
     if not unit.name:
         raise ValidationError({"name": _("Hãy nhập tên đơn vị.")})
     if unit.counterpart_id == unit.pk:
-        raise ValidationError({"counterpart": _("Một đơn vị không thể là đơn vị tương ứng của chính nó.")})
+        raise ValidationError(
+            {"counterpart": _("Một đơn vị không thể là đơn vị tương ứng của chính nó.")}
+        )
     unit.save()
     changes = diff(before, snapshot(unit, UNIT_DETAIL_FIELDS))
     if {"name", "short_name"} & set(changes):
@@ -259,13 +272,17 @@ def unit_rename(
 
 
 def _move_node(unit: Unit, new_parent: Unit) -> None:
-    _fresh(unit).move(_fresh(new_parent), pos="last-child")
+    Unit.objects.move(_fresh(unit), _fresh(new_parent), pos="last-child")
 
 
 def _check_move_target(unit: Unit, new_parent: Unit) -> None:
     if new_parent.pk == unit.pk or new_parent.path.startswith(unit.path):
         raise ValidationError(
-            {"new_parent": _("Không thể chuyển một đơn vị vào chính nó hoặc vào đơn vị cấp dưới của nó.")}
+            {
+                "new_parent": _(
+                    "Không thể chuyển một đơn vị vào chính nó hoặc vào đơn vị cấp dưới của nó."
+                )
+            }
         )
     _require_active(new_parent, "new_parent")
 
@@ -279,7 +296,7 @@ def unit_move(
     _require_active(unit)
     _check_date(unit, effective_on)
     _check_move_target(unit, new_parent)
-    old_parent = unit.get_parent()
+    old_parent = unit.parent_unit()
     if old_parent is not None and old_parent.pk == new_parent.pk:
         raise ValidationError(
             {"new_parent": _("“%(name)s” đã trực thuộc đơn vị này.") % {"name": unit.name}}
@@ -336,7 +353,9 @@ def _end_unit(*, actor, unit: Unit, effective_on: dt.date, reason: str, event: R
 
 
 def _active_children(unit: Unit):
-    return Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1, ended_on__isnull=True)
+    return Unit.objects.filter(
+        path__startswith=unit.path, depth=unit.depth + 1, ended_on__isnull=True
+    )
 
 
 def _move_children(*, actor, source: Unit, target: Unit, effective_on: dt.date, event: ReorgEvent):
@@ -374,7 +393,9 @@ def unit_merge(
     if into is not None:
         into = _fresh(into)
         if into.pk in ids:
-            raise ValidationError({"into": _("Đơn vị nhận sáp nhập không được nằm trong danh sách sáp nhập.")})
+            raise ValidationError(
+                {"into": _("Đơn vị nhận sáp nhập không được nằm trong danh sách sáp nhập.")}
+            )
         if not sources:
             raise ValidationError({"sources": _("Hãy chọn ít nhất một đơn vị sáp nhập vào.")})
         _require_active(into, "into")
@@ -390,8 +411,12 @@ def unit_merge(
         for b in all_units:
             if a.pk != b.pk and b.path.startswith(a.path):
                 raise ValidationError(
-                    {"sources": _("“%(child)s” trực thuộc “%(parent)s”: không thể hợp nhất cấp trên với cấp dưới.")
-                     % {"child": b.name, "parent": a.name}}
+                    {
+                        "sources": _(
+                            "“%(child)s” trực thuộc “%(parent)s”: không thể hợp nhất cấp trên với cấp dưới."
+                        )
+                        % {"child": b.name, "parent": a.name}
+                    }
                 )
     names = ", ".join(u.name for u in sources)
     if into is None:
@@ -401,7 +426,13 @@ def unit_merge(
             raise ValidationError({"new_parent": _("Hãy chọn đơn vị cấp trên của đơn vị mới.")})
         new_parent = _fresh(new_parent)
         if any(new_parent.path.startswith(u.path) for u in sources):
-            raise ValidationError({"new_parent": _("Đơn vị cấp trên mới không được là đơn vị bị hợp nhất hoặc cấp dưới của nó.")})
+            raise ValidationError(
+                {
+                    "new_parent": _(
+                        "Đơn vị cấp trên mới không được là đơn vị bị hợp nhất hoặc cấp dưới của nó."
+                    )
+                }
+            )
         _require_active(new_parent, "new_parent")
         target = unit_create(
             actor=actor,
@@ -410,7 +441,10 @@ def unit_merge(
             name=new_name,
             short_name=new_short_name,
         )
-        summary = _("Hợp nhất %(names)s thành “%(target)s”") % {"names": names, "target": target.name}
+        summary = _("Hợp nhất %(names)s thành “%(target)s”") % {
+            "names": names,
+            "target": target.name,
+        }
     else:
         target = into
         summary = _("Sáp nhập %(names)s vào “%(target)s”") % {"names": names, "target": target.name}
@@ -428,8 +462,16 @@ def unit_merge(
         target.periods.update(valid_from=effective_on, event=event)
         target.refresh_from_db()
     for source in sources:
-        _move_children(actor=actor, source=source, target=target, effective_on=effective_on, event=event)
-        _end_unit(actor=actor, unit=source, effective_on=effective_on, reason=EndReason.MERGED, event=event)
+        _move_children(
+            actor=actor, source=source, target=target, effective_on=effective_on, event=event
+        )
+        _end_unit(
+            actor=actor,
+            unit=source,
+            effective_on=effective_on,
+            reason=EndReason.MERGED,
+            event=event,
+        )
         UnitSuccession.objects.create(predecessor=source, successor=target, event=event)
     return event, target
 
@@ -457,15 +499,21 @@ def unit_split(
         )
     if not source_continues and _active_children(source).exists():
         raise ValidationError(
-            {"parts": _("“%(name)s” còn đơn vị trực thuộc đang hoạt động; hãy chuyển chúng sang đơn vị mới trước khi chia tách.")
-             % {"name": source.name}}
+            {
+                "parts": _(
+                    "“%(name)s” còn đơn vị trực thuộc đang hoạt động; hãy chuyển chúng sang đơn vị mới trước khi chia tách."
+                )
+                % {"name": source.name}
+            }
         )
-    default_parent = source.get_parent()
+    default_parent = source.parent_unit()
     new_units = []
     for part in parts:
         parent = part.get("parent") or default_parent
         if parent is not None and parent.path.startswith(source.path) and not source_continues:
-            raise ValidationError({"parts": _("Đơn vị mới không thể trực thuộc đơn vị bị chia tách.")})
+            raise ValidationError(
+                {"parts": _("Đơn vị mới không thể trực thuộc đơn vị bị chia tách.")}
+            )
         unit = unit_create(
             actor=actor,
             parent=parent,
@@ -488,13 +536,20 @@ def unit_split(
         unit.periods.update(valid_from=effective_on, event=event)
         UnitSuccession.objects.create(predecessor=source, successor=unit, event=event)
     if not source_continues:
-        _end_unit(actor=actor, unit=source, effective_on=effective_on, reason=EndReason.SPLIT, event=event)
+        _end_unit(
+            actor=actor, unit=source, effective_on=effective_on, reason=EndReason.SPLIT, event=event
+        )
     return event, [_fresh(u) for u in new_units]
 
 
 @transaction.atomic
 def unit_dissolve(
-    *, actor, unit: Unit, effective_on: dt.date, legal_basis: str = "", successor: Unit | None = None
+    *,
+    actor,
+    unit: Unit,
+    effective_on: dt.date,
+    legal_basis: str = "",
+    successor: Unit | None = None,
 ) -> ReorgEvent:
     """The unit ends. It must have no active sub-units left; its data stays readable."""
     unit = _fresh(unit)
@@ -504,7 +559,9 @@ def unit_dissolve(
     if children:
         shown = ", ".join(c.name for c in children[:5]) + ("…" if len(children) > 5 else "")
         raise ValidationError(
-            _("“%(name)s” còn đơn vị trực thuộc đang hoạt động (%(children)s). Hãy chuyển, sáp nhập hoặc giải thể chúng trước.")
+            _(
+                "“%(name)s” còn đơn vị trực thuộc đang hoạt động (%(children)s). Hãy chuyển, sáp nhập hoặc giải thể chúng trước."
+            )
             % {"name": unit.name, "children": shown}
         )
     roles = [(unit, Role.SUBJECT)] + ([(successor, Role.RESULT)] if successor else [])
@@ -516,7 +573,9 @@ def unit_dissolve(
         summary=_("Giải thể “%(name)s”") % {"name": unit.name},
         roles=roles,
     )
-    _end_unit(actor=actor, unit=unit, effective_on=effective_on, reason=EndReason.DISSOLVED, event=event)
+    _end_unit(
+        actor=actor, unit=unit, effective_on=effective_on, reason=EndReason.DISSOLVED, event=event
+    )
     if successor is not None:
         UnitSuccession.objects.create(predecessor=unit, successor=successor, event=event)
     return event
@@ -579,7 +638,9 @@ def _check_position(position: Position) -> None:
     if position.end_on and position.start_on and position.end_on < position.start_on:
         errors["end_on"] = _("Ngày thôi giữ chức vụ phải sau ngày bắt đầu.")
     if unit.ended_on and position.start_on and position.start_on >= unit.ended_on:
-        errors["start_on"] = _("Đơn vị “%(name)s” đã kết thúc ngày %(day)s; không thể giữ chức vụ từ ngày này.") % {
+        errors["start_on"] = _(
+            "Đơn vị “%(name)s” đã kết thúc ngày %(day)s; không thể giữ chức vụ từ ngày này."
+        ) % {
             "name": unit.name,
             "day": format_vi(unit.ended_on),
         }
@@ -643,7 +704,8 @@ def access_revoke(*, actor, access: Access) -> None:
         obj=access,
         action=AuditEntry.Action.REVOKE,
         changes={"role": [access.role, None]},
-        note=_("%(user)s tại %(unit)s") % {"user": access.user.get_username(), "unit": access.unit.name},
+        note=_("%(user)s tại %(unit)s")
+        % {"user": access.user.get_username(), "unit": access.unit.name},
     )
     rules.forget_scopes(access.user)
     access.delete()

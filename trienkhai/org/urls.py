@@ -18,7 +18,9 @@ urlpatterns = [
     path("units/<int:pk>/positions/new/", views.position_form, name="position_new"),
     path("units/<int:pk>/positions/<int:position_id>/", views.position_form, name="position_edit"),
     path("units/<int:pk>/access/", views.unit_access, name="access"),
-    path("units/<int:pk>/access/<int:access_id>/revoke/", views.access_revoke, name="access_revoke"),
+    path(
+        "units/<int:pk>/access/<int:access_id>/revoke/", views.access_revoke, name="access_revoke"
+    ),
     path("people/", views.people, name="people"),
     path("people/new/", views.person_form, name="person_new"),
     path("people/<int:pk>/", views.person_detail, name="person"),

@@ -61,7 +61,9 @@ def _as_of(request) -> dt.date | None:
 def home(request):
     """The tree browser: the user's top units, expandable; optionally as of a date."""
     as_of_form = forms.AsOfForm(request.GET or None)
-    as_of = as_of_form.cleaned_data["as_of"] if as_of_form.is_bound and as_of_form.is_valid() else None
+    as_of = (
+        as_of_form.cleaned_data["as_of"] if as_of_form.is_bound and as_of_form.is_valid() else None
+    )
     include_ended = request.GET.get("ended") == "1"
     tops = list(rules.home_units(request.user))
     if as_of:
@@ -87,7 +89,9 @@ def _node(unit: Unit, name: str | None = None, has_children: bool | None = None)
 
 def _nodes_as_of(user, tops, as_of):
     if rules.is_admin(user):
-        return [_node(p.unit, p.name, p.has_children) for p in selectors.children_as_of(None, as_of)]
+        return [
+            _node(p.unit, p.name, p.has_children) for p in selectors.children_as_of(None, as_of)
+        ]
     nodes = []
     for unit in tops:
         period = selectors.period_of(unit, as_of)
@@ -104,7 +108,9 @@ def tree_children(request, pk):
     unit = _unit_for(request.user, pk)
     as_of = _as_of(request)
     if as_of:
-        nodes = [_node(p.unit, p.name, p.has_children) for p in selectors.children_as_of(unit, as_of)]
+        nodes = [
+            _node(p.unit, p.name, p.has_children) for p in selectors.children_as_of(unit, as_of)
+        ]
     else:
         include_ended = request.GET.get("ended") == "1"
         nodes = [_node(u) for u in selectors.children(unit, include_ended=include_ended)]
@@ -159,7 +165,9 @@ def unit_detail(request, pk):
         "crumbs": crumbs,
         "children": selectors.children(unit, include_ended=include_ended),
         "include_ended": include_ended,
-        "ended_children": selectors.children(unit, include_ended=True).filter(ended_on__isnull=False).count(),
+        "ended_children": selectors.children(unit, include_ended=True)
+        .filter(ended_on__isnull=False)
+        .count(),
         "current_positions": selectors.positions_of(unit, current=True),
         "past_positions": selectors.positions_of(unit, current=False),
         "terms": unit.terms.all(),
@@ -168,7 +176,9 @@ def unit_detail(request, pk):
         "successors": selectors.successors_now(unit) if unit.ended_on else [],
         "predecessors": selectors.predecessors(unit),
         "audit": audit_entries_for(unit)[:30],
-        "accesses": unit.accesses.select_related("user") if rules.can_manage_unit(user, unit) else [],
+        "accesses": unit.accesses.select_related("user")
+        if rules.can_manage_unit(user, unit)
+        else [],
         "can_edit": rules.can_edit_unit(user, unit),
         "can_manage": rules.can_manage_unit(user, unit),
         "can_reorganise": rules.can_reorganise(user, unit) and unit.ended_on is None,
@@ -246,14 +256,22 @@ def unit_reorganise(request, pk, kind):
             messages.success(request, message)
             return redirect("org:unit", unit.pk)
     return render(
-        request, "org/unit_reorganise.html", {"form": form, "unit": unit, "kind": kind, "title": title}
+        request,
+        "org/unit_reorganise.html",
+        {"form": form, "unit": unit, "kind": kind, "title": title},
     )
 
 
 def _reorganise(user, unit: Unit, kind: str, data: dict) -> str:
-    common = {"actor": user, "effective_on": data["effective_on"], "legal_basis": data["legal_basis"]}
+    common = {
+        "actor": user,
+        "effective_on": data["effective_on"],
+        "legal_basis": data["legal_basis"],
+    }
     if kind == "rename":
-        event = services.unit_rename(unit=unit, name=data["name"], short_name=data["short_name"], **common)
+        event = services.unit_rename(
+            unit=unit, name=data["name"], short_name=data["short_name"], **common
+        )
     elif kind == "move":
         event = services.unit_move(unit=unit, new_parent=data["new_parent"], **common)
     elif kind == "merge":
@@ -290,10 +308,12 @@ def events(request):
     kind = request.GET.get("kind", "")
     if kind in ReorgEvent.Kind.values:
         qs = qs.filter(kind=kind)
-    page = Paginator(qs.order_by("-effective_on", "-id").prefetch_related("participants__unit"), 50).get_page(
-        request.GET.get("page")
+    page = Paginator(
+        qs.order_by("-effective_on", "-id").prefetch_related("participants__unit"), 50
+    ).get_page(request.GET.get("page"))
+    return render(
+        request, "org/events.html", {"page": page, "kind": kind, "kinds": ReorgEvent.Kind.choices}
     )
-    return render(request, "org/events.html", {"page": page, "kind": kind, "kinds": ReorgEvent.Kind.choices})
 
 
 # --- terms --------------------------------------------------------------------------------------
@@ -342,7 +362,8 @@ def _person_for(user, pk, edit=False) -> Person:
 def person_detail(request, pk):
     person = _person_for(request.user, pk)
     positions = [
-        (p, rules.can_view_unit(request.user, p.unit)) for p in selectors.positions_of_person(person)
+        (p, rules.can_view_unit(request.user, p.unit))
+        for p in selectors.positions_of_person(person)
     ]
     return render(
         request,
@@ -366,7 +387,10 @@ def person_form(request, pk=None):
         initial["home_unit"] = unit_id
     form = forms.PersonForm(request.POST or None, instance=person, initial=initial)
     _limit_units(form, request.user, "home_unit", min_rank=rules.EDIT)
-    if person is None and not rules.filter_units(request.user, Unit.objects.all(), rules.EDIT).exists():
+    if (
+        person is None
+        and not rules.filter_units(request.user, Unit.objects.all(), rules.EDIT).exists()
+    ):
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.Meta.fields}
@@ -376,12 +400,18 @@ def person_form(request, pk=None):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("Đã lưu hồ sơ cán bộ %(name)s.") % {"name": person.full_name})
+            messages.success(
+                request, _("Đã lưu hồ sơ cán bộ %(name)s.") % {"name": person.full_name}
+            )
             nxt = request.POST.get("next", "")
             if nxt.startswith("/") and not nxt.startswith("//"):
                 return redirect(nxt)
             return redirect("org:person", person.pk)
-    return render(request, "org/person_form.html", {"form": form, "person": person, "next": request.GET.get("next", "")})
+    return render(
+        request,
+        "org/person_form.html",
+        {"form": form, "person": person, "next": request.GET.get("next", "")},
+    )
 
 
 @login_required
@@ -400,7 +430,10 @@ def position_form(request, pk, position_id=None):
         else:
             messages.success(request, _("Đã lưu chức vụ."))
             return redirect("org:unit", unit.pk)
-    new_person_url = reverse("org:person_new") + f"?unit={unit.pk}&next={reverse('org:position_new', args=[unit.pk])}"
+    new_person_url = (
+        reverse("org:person_new")
+        + f"?unit={unit.pk}&next={reverse('org:position_new', args=[unit.pk])}"
+    )
     return render(
         request,
         "org/position_form.html",
@@ -417,16 +450,21 @@ def unit_access(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.access_grant(
-                actor=request.user, user=form.cleaned_data["username"], unit=unit, role=form.cleaned_data["role"]
+                actor=request.user,
+                user=form.cleaned_data["username"],
+                unit=unit,
+                role=form.cleaned_data["role"],
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Đã phân quyền."))
             return redirect("org:access", unit.pk)
-    accesses = Access.objects.filter(
-        Q(unit__path__startswith=unit.path)
-    ).select_related("user", "unit").order_by("unit__path", "user__username")
+    accesses = (
+        Access.objects.filter(Q(unit__path__startswith=unit.path))
+        .select_related("user", "unit")
+        .order_by("unit__path", "user__username")
+    )
     return render(request, "org/access.html", {"unit": unit, "form": form, "accesses": accesses})
 
 
@@ -442,4 +480,3 @@ def access_revoke(request, pk, access_id):
     else:
         messages.success(request, _("Đã thu hồi quyền."))
     return redirect("org:access", unit.pk)
-
