@@ -1,4 +1,8 @@
-"""Headers every response carries: a strict Content-Security-Policy (no third-party origin)."""
+"""Request and response middleware: the chosen language, and security headers."""
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -19,3 +23,18 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Vietnamese unless the user chose another language with the switch.
+
+    Many offices run browsers set to English; the browser's Accept-Language must not turn the
+    product English for them. Only the language cookie (set by the switch) counts.
+    """
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()

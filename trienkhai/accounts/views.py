@@ -9,8 +9,11 @@ from django.views.decorators.http import require_POST
 
 from trienkhai.org import rules
 
+from .forms import LoginForm
+
 
 class LoginView(auth_views.LoginView):
+    form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
