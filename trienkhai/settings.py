@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "trienkhai.audit",
     "trienkhai.accounts",
     "trienkhai.org",
+    "trienkhai.demo",
 ]
 
 MIDDLEWARE = [

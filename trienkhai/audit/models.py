@@ -77,4 +77,4 @@ def _readable(value, choices: dict):
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_FIELD_LABELS = {"parent": _("trực thuộc")}
+_FIELD_LABELS = {"parent": _("trực thuộc"), "predecessors": _("tiếp nhận từ")}

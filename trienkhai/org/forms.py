@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccessRole, Person, Position, PositionRole, Term, Unit, UnitKind
-from .widgets import UnitPicker
+from .widgets import MAX_ID, UnitPicker
 
 DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y"]
 
@@ -20,11 +20,21 @@ class VNDateField(forms.DateField):
     )
     default_error_messages = {
         "invalid": _("Ngày không hợp lệ. Hãy nhập theo dạng ngày-tháng-năm, ví dụ 07-08-2020."),
+        "year": _("Ngày không hợp lệ: năm %(year)s chắc là gõ nhầm."),
     }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
         super().__init__(**kwargs)
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        # "01-01-0001" parses, and the services' "the day before" would then overflow.
+        if day is not None and day.year < 1000:
+            raise forms.ValidationError(
+                self.error_messages["year"], code="year", params={"year": f"{day.year:04d}"}
+            )
+        return day
 
 
 class UnitField(forms.ModelChoiceField):
@@ -56,6 +66,18 @@ class UnitsField(forms.ModelMultipleChoiceField):
         kwargs.setdefault("queryset", Unit.objects.all())
         kwargs.setdefault("widget", UnitPicker(multiple=True))
         super().__init__(**kwargs)
+
+    def clean(self, value):
+        # A 25-digit id overflows SQLite's integer in the `pk__in` query before Django can call
+        # it invalid; refuse it here as any other id that is not a unit.
+        for pk in value or []:
+            if str(pk).isdecimal() and int(pk) > MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
 
 
 class LegalBasisMixin(forms.Form):
@@ -187,6 +209,13 @@ class SplitForm(LegalBasisMixin):
         names = [line.strip() for line in self.cleaned_data["parts"].splitlines() if line.strip()]
         if len(set(names)) != len(names):
             raise forms.ValidationError(_("Có tên đơn vị mới bị lặp lại."))
+        limit = Unit._meta.get_field("name").max_length
+        for name in names:
+            if len(name) > limit:
+                raise forms.ValidationError(
+                    _("Tên “%(name)s…” dài quá %(limit)d ký tự.")
+                    % {"name": name[:40], "limit": limit}
+                )
         return names
 
 

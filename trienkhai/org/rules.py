@@ -125,6 +125,6 @@ def can_edit_person(user, person: Person) -> bool:
 def home_units(user) -> QuerySet[Unit]:
     """The units at the top of the user's scopes: where their tree starts."""
     if is_admin(user):
-        return Unit.get_root_nodes()
+        return Unit.objects.get_root_nodes()
     paths = _outermost([path for path, _ in scopes(user)])
     return Unit.objects.filter(path__in=paths).order_by("path")

@@ -3,12 +3,12 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from trienkhai.lib.text import fold
 
 from . import rules
-from .models import Person, Position, ReorgEvent, Unit, UnitPeriod, UnitSuccession
+from .models import Person, Position, PositionRole, ReorgEvent, Unit, UnitPeriod, UnitSuccession
 
 
 def subtree(unit: Unit, *, include_self: bool = True) -> QuerySet[Unit]:
@@ -110,12 +110,21 @@ def unit_periods(unit: Unit) -> QuerySet[UnitPeriod]:
     return unit.periods.select_related("parent", "event").order_by("valid_from", "id")
 
 
+# Roles in protocol order (secretary before deputy), not in the alphabetical order of their codes.
+ROLE_RANK = Case(
+    *[When(role=role, then=Value(rank)) for rank, role in enumerate(PositionRole.values)],
+    default=Value(len(PositionRole.values)),
+)
+
+
 def positions_of(unit: Unit, *, current: bool) -> QuerySet[Position]:
     today = dt.date.today()
     qs = Position.objects.filter(unit=unit).select_related("person", "term")
     if current:
-        return qs.filter(Q(end_on__isnull=True) | Q(end_on__gte=today)).order_by("role", "start_on")
-    return qs.filter(end_on__lt=today).order_by("-end_on", "role")
+        return qs.filter(Q(end_on__isnull=True) | Q(end_on__gte=today)).order_by(
+            ROLE_RANK, "start_on"
+        )
+    return qs.filter(end_on__lt=today).order_by("-end_on", ROLE_RANK)
 
 
 def positions_of_person(person: Person) -> QuerySet[Position]:

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from trienkhai.audit.models import AuditEntry
@@ -18,6 +19,7 @@ from trienkhai.lib.dates import format_vi
 from . import rules
 from .models import (
     Access,
+    AccessRole,
     EndReason,
     Person,
     Position,
@@ -31,6 +33,8 @@ from .models import (
 )
 
 Role = ReorgEventUnit.Role
+# Event summaries and audit notes are records, written once in Vietnamese like the documents
+# they cite; only messages shown to the person at the keyboard go through gettext.
 UNIT_DETAIL_FIELDS = [
     "name",
     "short_name",
@@ -44,6 +48,11 @@ UNIT_DETAIL_FIELDS = [
 def _fresh(unit: Unit) -> Unit:
     """treebeard reads path and numchild from the instance: always work on the stored row."""
     return Unit.objects.get(pk=unit.pk)
+
+
+def _stored(obj):
+    """The row as saved: a ModelForm has already written the new values onto its instance."""
+    return type(obj).objects.get(pk=obj.pk)
 
 
 def _require_active(unit: Unit, field: str | None = None) -> None:
@@ -182,7 +191,7 @@ def unit_create(
             kind=ReorgEvent.Kind.ESTABLISH,
             effective_on=established_on,
             legal_basis=legal_basis,
-            summary=_("Thành lập %(name)s") % {"name": name},
+            summary=f"Thành lập {name}",
             roles=roles,
         )
     UnitPeriod.objects.create(
@@ -200,7 +209,7 @@ def unit_create(
             obj=unit,
             action=AuditEntry.Action.CREATE,
             changes=diff({}, snapshot(unit, UNIT_DETAIL_FIELDS + ["kind"])),
-            note=(_("Trực thuộc: %(parent)s") % {"parent": parent.name}) if parent else "",
+            note=(f"Trực thuộc: {parent.name}") if parent else "",
         )
     return unit
 
@@ -254,7 +263,7 @@ def unit_rename(
         kind=ReorgEvent.Kind.RENAME,
         effective_on=effective_on,
         legal_basis=legal_basis,
-        summary=_("Đổi tên “%(old)s” thành “%(new)s”") % {"old": old, "new": name},
+        summary=f"Đổi tên “{old}” thành “{name}”",
         roles=[(unit, Role.SUBJECT)],
     )
     _next_period(unit, effective_on, event, name=name, short_name=short_name)
@@ -309,8 +318,7 @@ def unit_move(
         kind=ReorgEvent.Kind.MOVE,
         effective_on=effective_on,
         legal_basis=legal_basis,
-        summary=_("Chuyển “%(name)s” về trực thuộc “%(parent)s”")
-        % {"name": unit.name, "parent": new_parent.name},
+        summary=f"Chuyển “{unit.name}” về trực thuộc “{new_parent.name}”",
         roles=roles,
     )
     _next_period(unit, effective_on, event, parent=new_parent)
@@ -441,13 +449,10 @@ def unit_merge(
             name=new_name,
             short_name=new_short_name,
         )
-        summary = _("Hợp nhất %(names)s thành “%(target)s”") % {
-            "names": names,
-            "target": target.name,
-        }
+        summary = f"Hợp nhất {names} thành “{target.name}”"
     else:
         target = into
-        summary = _("Sáp nhập %(names)s vào “%(target)s”") % {"names": names, "target": target.name}
+        summary = f"Sáp nhập {names} vào “{target.name}”"
     roles = [(u, Role.SOURCE) for u in sources] + [(target, Role.RESULT)]
     event = _event(
         actor=actor,
@@ -461,6 +466,14 @@ def unit_merge(
         Unit.objects.filter(pk=target.pk).update(established_on=effective_on)
         target.periods.update(valid_from=effective_on, event=event)
         target.refresh_from_db()
+    else:
+        audit_record(
+            actor=actor,
+            obj=target,
+            action=AuditEntry.Action.REORGANISE,
+            changes={"predecessors": [None, [u.name for u in sources]]},
+            note=str(event),
+        )
     for source in sources:
         _move_children(
             actor=actor, source=source, target=target, effective_on=effective_on, event=event
@@ -527,8 +540,9 @@ def unit_split(
         kind=ReorgEvent.Kind.SPLIT,
         effective_on=effective_on,
         legal_basis=legal_basis,
-        summary=_("Chia tách “%(name)s” thành %(parts)s")
-        % {"name": source.name, "parts": ", ".join(u.name for u in new_units)},
+        summary="Chia tách “{name}” thành {parts}".format(
+            name=source.name, parts=", ".join(u.name for u in new_units)
+        ),
         roles=[(source, Role.SOURCE)] + [(u, Role.RESULT) for u in new_units],
     )
     for unit in new_units:
@@ -570,7 +584,7 @@ def unit_dissolve(
         kind=ReorgEvent.Kind.DISSOLVE,
         effective_on=effective_on,
         legal_basis=legal_basis,
-        summary=_("Giải thể “%(name)s”") % {"name": unit.name},
+        summary=f"Giải thể “{unit.name}”",
         roles=roles,
     )
     _end_unit(
@@ -590,9 +604,17 @@ def term_save(*, actor, unit: Unit, term: Term | None = None, **data) -> Term:
     """Create a term of `unit`, or change `term`."""
     creating = term is None
     term = term or Term(unit=unit)
-    before = {} if creating else snapshot(term, TERM_FIELDS)
+    before = {} if creating else snapshot(_stored(term), TERM_FIELDS)
     for field, value in data.items():
         setattr(term, field, value)
+    clash = Term.objects.filter(unit=unit, name=term.name).exclude(pk=term.pk).first()
+    if clash is not None:
+        raise ValidationError(
+            {
+                "name": _("“%(unit)s” đã có nhiệm kỳ “%(name)s”.")
+                % {"unit": unit.name, "name": term.name}
+            }
+        )
     term.full_clean()
     term.save()
     audit_record(
@@ -614,7 +636,7 @@ POSITION_FIELDS = ["person", "unit", "role", "title", "term", "start_on", "end_o
 def person_save(*, actor, person: Person | None = None, **data) -> Person:
     creating = person is None
     person = person or Person()
-    before = {} if creating else snapshot(person, PERSON_FIELDS)
+    before = {} if creating else snapshot(_stored(person), PERSON_FIELDS)
     for field, value in data.items():
         setattr(person, field, value.strip() if isinstance(value, str) else value)
     if not person.full_name:
@@ -634,7 +656,8 @@ def person_save(*, actor, person: Person | None = None, **data) -> Person:
 
 def _check_position(position: Position) -> None:
     errors = {}
-    unit = position.unit
+    # The caller's instance may predate a dissolution: judge against the stored row.
+    unit = _fresh(position.unit)
     if position.end_on and position.start_on and position.end_on < position.start_on:
         errors["end_on"] = _("Ngày thôi giữ chức vụ phải sau ngày bắt đầu.")
     if unit.ended_on and position.start_on and position.start_on >= unit.ended_on:
@@ -644,10 +667,14 @@ def _check_position(position: Position) -> None:
             "name": unit.name,
             "day": format_vi(unit.ended_on),
         }
+    elif unit.ended_on and (position.end_on is None or position.end_on >= unit.ended_on):
+        errors["end_on"] = _(
+            "Đơn vị “%(name)s” đã kết thúc ngày %(day)s; hãy nhập ngày thôi giữ chức vụ trước ngày đó."
+        ) % {"name": unit.name, "day": format_vi(unit.ended_on)}
     if unit.established_on and position.start_on and position.start_on < unit.established_on:
-        errors["start_on"] = _("Ngày bắt đầu trước ngày thành lập %(day)s của đơn vị.") % {
-            "day": format_vi(unit.established_on)
-        }
+        errors["start_on"] = _(
+            "Ngày bắt đầu không thể trước ngày thành lập %(day)s của đơn vị."
+        ) % {"day": format_vi(unit.established_on)}
     if position.term_id and position.term.unit_id != unit.pk:
         errors["term"] = _("Nhiệm kỳ được chọn không thuộc đơn vị này.")
     if errors:
@@ -659,7 +686,7 @@ def position_save(*, actor, position: Position | None = None, **data) -> Positio
     """Appoint a person to a role in a unit, or change an appointment (e.g. set its end)."""
     creating = position is None
     position = position or Position()
-    before = {} if creating else snapshot(position, POSITION_FIELDS)
+    before = {} if creating else snapshot(_stored(position), POSITION_FIELDS)
     for field, value in data.items():
         setattr(position, field, value)
     position.title = (position.title or "").strip()
@@ -672,6 +699,11 @@ def position_save(*, actor, position: Position | None = None, **data) -> Positio
         changes=diff(before, snapshot(position, POSITION_FIELDS)),
     )
     return position
+
+
+def _role_vi(role: str) -> str:
+    with translation.override("vi"):
+        return str(AccessRole(role).label)
 
 
 # --- Access ------------------------------------------------------------------------------------
@@ -689,8 +721,7 @@ def access_grant(*, actor, user, unit: Unit, role: str) -> Access:
         obj=access,
         action=AuditEntry.Action.GRANT,
         changes={"role": [None, role]},
-        note=_("%(user)s: %(role)s tại %(unit)s")
-        % {"user": user.get_username(), "role": access.get_role_display(), "unit": unit.name},
+        note=f"{user.get_username()}: {_role_vi(access.role)} tại {unit.name}",
     )
     return access
 
@@ -704,8 +735,7 @@ def access_revoke(*, actor, access: Access) -> None:
         obj=access,
         action=AuditEntry.Action.REVOKE,
         changes={"role": [access.role, None]},
-        note=_("%(user)s tại %(unit)s")
-        % {"user": access.user.get_username(), "unit": access.unit.name},
+        note=f"{access.user.get_username()} tại {access.unit.name}",
     )
     rules.forget_scopes(access.user)
     access.delete()

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trienkhai.audit.selectors import audit_entries_for
@@ -46,6 +47,11 @@ def _apply_errors(form, error: ValidationError) -> None:
 def _limit_units(form, user, *fields, min_rank=rules.VIEW):
     for name in fields:
         form.fields[name].queryset = rules.filter_units(user, Unit.objects.all(), min_rank)
+
+
+def _query(request) -> str:
+    """The typed search text; PostgreSQL refuses a NUL character in a query parameter."""
+    return request.GET.get("q", "").replace("\x00", "").strip()
 
 
 def _as_of(request) -> dt.date | None:
@@ -124,7 +130,7 @@ def tree_children(request, pk):
 @login_required
 @require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()
+    query = _query(request)
     hits = selectors.search_units(request.user, query) if query else []
     people = selectors.search_people(request.user, query) if query else []
     return render(request, "org/search.html", {"query": query, "hits": hits, "people": people})
@@ -134,7 +140,7 @@ def search(request):
 @require_GET
 def pick(request):
     """htmx: units matching the typed text, as inputs for the unit picker."""
-    query = request.GET.get("q", "").strip()
+    query = _query(request)
     field = request.GET.get("field", "unit")
     if not field.replace("_", "").isalnum():
         field = "unit"
@@ -193,7 +199,7 @@ def unit_create(request):
     parent_id = request.GET.get("parent") or request.POST.get("parent")
     parent = None
     if parent_id:
-        if not str(parent_id).isdigit():
+        if not str(parent_id).isdecimal():  # isdigit() lets "²" through to int()
             raise Http404
         parent = _unit_for(request.user, int(parent_id), rules.can_manage_unit)
     elif not rules.can_create_root(request.user):
@@ -229,11 +235,11 @@ def unit_edit(request, pk):
 
 
 REORG_FORMS = {
-    "rename": (forms.RenameForm, rules.can_rename, _("Đổi tên")),
-    "move": (forms.MoveForm, rules.can_reorganise, _("Chuyển trực thuộc")),
-    "merge": (forms.MergeForm, rules.can_reorganise, _("Hợp nhất, sáp nhập")),
-    "split": (forms.SplitForm, rules.can_reorganise, _("Chia tách")),
-    "dissolve": (forms.DissolveForm, rules.can_reorganise, _("Giải thể")),
+    "rename": (forms.RenameForm, rules.can_rename, pgettext_lazy("action", "Đổi tên")),
+    "move": (forms.MoveForm, rules.can_reorganise, pgettext_lazy("action", "Chuyển trực thuộc")),
+    "merge": (forms.MergeForm, rules.can_reorganise, pgettext_lazy("action", "Hợp nhất, sáp nhập")),
+    "split": (forms.SplitForm, rules.can_reorganise, pgettext_lazy("action", "Chia tách")),
+    "dissolve": (forms.DissolveForm, rules.can_reorganise, pgettext_lazy("action", "Giải thể")),
 }
 
 
@@ -244,7 +250,8 @@ def unit_reorganise(request, pk, kind):
         raise Http404
     form_class, check, title = REORG_FORMS[kind]
     unit = _unit_for(request.user, pk, check)
-    form = form_class(request.POST or None)
+    initial = {"name": unit.name, "short_name": unit.short_name} if kind == "rename" else {}
+    form = form_class(request.POST or None, initial=initial)
     picker_fields = [n for n in ("new_parent", "others", "into", "successor") if n in form.fields]
     _limit_units(form, request.user, *picker_fields, min_rank=rules.MANAGE)
     if request.method == "POST" and form.is_valid():
@@ -276,6 +283,17 @@ def _reorganise(user, unit: Unit, kind: str, data: dict) -> str:
         event = services.unit_move(unit=unit, new_parent=data["new_parent"], **common)
     elif kind == "merge":
         sources = [unit] + [u for u in data["others"] if u.pk != unit.pk]
+        # Each unit merged away ends, which is its parent's manager's decision, as for `unit`.
+        refused = [u.name for u in sources if not rules.can_reorganise(user, u)]
+        if refused:
+            raise ValidationError(
+                {
+                    "others": _(
+                        "Bạn không có quyền sắp xếp lại %(names)s: cần quyền quản lý đơn vị cấp trên."
+                    )
+                    % {"names": ", ".join(f"“{name}”" for name in refused)}
+                }
+            )
         if data["mode"] == forms.MergeForm.MODE_INTO:
             event, _target = services.unit_merge(sources=sources, into=data["into"], **common)
         else:
@@ -339,7 +357,7 @@ def term_form(request, pk, term_id=None):
 @login_required
 @require_GET
 def people(request):
-    query = request.GET.get("q", "").strip()
+    query = _query(request)
     qs = rules.filter_people(request.user, Person.objects.all()).select_related("home_unit")
     if query:
         for word in fold(query).split():
@@ -383,7 +401,7 @@ def person_form(request, pk=None):
     person = _person_for(request.user, pk, edit=True) if pk else None
     initial = {}
     unit_id = request.GET.get("unit")
-    if person is None and unit_id and unit_id.isdigit():
+    if person is None and unit_id and unit_id.isdecimal():
         initial["home_unit"] = unit_id
     form = forms.PersonForm(request.POST or None, instance=person, initial=initial)
     _limit_units(form, request.user, "home_unit", min_rank=rules.EDIT)

@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from .models import Unit
 
+MAX_ID = 2**63 - 1
+
 
 class UnitPicker(forms.Widget):
     template_name = "org/widgets/unit_picker.html"
@@ -33,7 +35,11 @@ class UnitPicker(forms.Widget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        ids = [v for v in context["widget"]["value"] if str(v).isdigit()]
+        # Only ids the database can hold: "²" passes isdigit() but not int(), and a 25-digit
+        # number overflows the column; the field itself reports such values as invalid.
+        ids = [
+            int(v) for v in context["widget"]["value"] if str(v).isdecimal() and int(v) <= MAX_ID
+        ]
         chosen = list(Unit.objects.filter(pk__in=ids).order_by("name")) if ids else []
         context["widget"].update(
             {
