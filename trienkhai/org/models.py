@@ -89,7 +89,7 @@ class Unit(MP_Node):
     # A stable key given by an importer ("vietnam-provinces/2025:ward:28777") so loading the
     # same source twice finds the same row; administrative codes alone are not keys.
     source_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
-    name_folded = models.CharField(max_length=255, editable=False, db_index=True)
+    name_folded = models.CharField(max_length=255, editable=False)
     established_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
     ended_on = models.DateField(_("ngày kết thúc"), null=True, blank=True, db_index=True)
     end_reason = models.CharField(
@@ -111,12 +111,8 @@ class Unit(MP_Node):
     class Meta:
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
-        indexes = [
-            models.Index(
-                fields=["path"], name="org_unit_path_like", opclasses=["varchar_pattern_ops"]
-            ),
-            models.Index(fields=["kind", "path"], name="org_unit_kind_path"),
-        ]
+        # `path` is unique: PostgreSQL already gets a varchar_pattern_ops index for prefix queries.
+        indexes = [models.Index(fields=["kind", "path"], name="org_unit_kind_path")]
 
     def __str__(self):
         return self.name
@@ -223,7 +219,7 @@ class UnitPeriod(models.Model):
     valid_to = models.DateField(null=True, blank=True)
     name = models.CharField(max_length=255)
     short_name = models.CharField(max_length=60, blank=True)
-    name_folded = models.CharField(max_length=255, db_index=True)
+    name_folded = models.CharField(max_length=255)
     kind = models.CharField(max_length=40, choices=UnitKind.choices)
     parent = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="child_periods"
@@ -307,7 +303,7 @@ class Person(models.Model):
     """A cadre or member; may have a login account."""
 
     full_name = models.CharField(_("họ và tên"), max_length=150)
-    name_folded = models.CharField(max_length=150, editable=False, db_index=True)
+    name_folded = models.CharField(max_length=150, editable=False)
     email = models.EmailField(_("thư điện tử"), blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     user = models.OneToOneField(
