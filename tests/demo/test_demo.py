@@ -283,3 +283,16 @@ def test_the_chosen_host_is_allowed(settings):
     assert settings.ALLOWED_HOSTS == ["127.0.0.1", "localhost", "192.0.2.10", "[::1]"]
     assert url_for("0.0.0.0", 8000) == "http://127.0.0.1:8000/"
     assert url_for("::1", 8001) == "http://[::1]:8001/"
+
+
+def test_the_city_committee_is_carried_on_by_the_new_wards_under_vinh_long(client, db):
+    """The city secretary's own scope ended in 2025: her tree page says who carries it on."""
+    successors = selectors.successors_now(unit(KEY_CITY_PARTY))
+    tinh_uy = unit(party_province_key(86))
+    assert len(successors) == 5
+    assert all(s.is_within(tinh_uy) for s in successors)
+    client.force_login(get_user_model().objects.get(username="bithu"))
+    page = client.get("/org/").content.decode()
+    assert "Thành ủy Bến Tre" in page
+    assert "kế thừa:" in page
+    assert "Đảng ủy phường An Hội" in page

@@ -600,7 +600,7 @@ FORMS = [
         ],
     ),
     (lambda t: reorganise(t.cell, "split"), ["parts", "source_continues", "effective_on"]),
-    (lambda t: reorganise(t.cell, "dissolve"), ["effective_on", "successor", "confirm"]),
+    (lambda t: reorganise(t.cell, "dissolve"), ["effective_on", "successors", "confirm"]),
     (
         lambda t: reverse("org:unit_new") + f"?parent={t.cell.pk}",
         ["kind", "name", "short_name", "official_code", "established_on", "notes"],

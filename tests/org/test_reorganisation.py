@@ -355,7 +355,7 @@ def test_a_ward_is_dissolved_only_after_its_cells(tree, city_secretary):
 
     services.unit_dissolve(actor=city_secretary, unit=tree.cell, effective_on=JUL_1_2025)
     event = services.unit_dissolve(
-        actor=city_secretary, unit=tree.ward, effective_on=JUL_1_2025, successor=tree.sibling
+        actor=city_secretary, unit=tree.ward, effective_on=JUL_1_2025, successors=[tree.sibling]
     )
 
     ward = fresh(tree.ward)

@@ -783,8 +783,13 @@ def _reform_2025(b: _Builder, communes: list[Commune2020]) -> None:
     services.unit_dissolve(
         actor=None, unit=b[KEY_CITY_COMMITTEE], effective_on=REFORM, legal_basis=NQ_203
     )
+    # The city's territory went to the new wards: they carry on its work.
     services.unit_dissolve(
-        actor=None, unit=b[KEY_STATE_CITY], effective_on=REFORM, legal_basis=NQ_203
+        actor=None,
+        unit=b[KEY_STATE_CITY],
+        effective_on=REFORM,
+        legal_basis=NQ_203,
+        successors=[b[ward_key(code)] for code in successors],
     )
     services.unit_merge(
         actor=None,
@@ -853,7 +858,11 @@ def _reform_2025(b: _Builder, communes: list[Commune2020]) -> None:
             legal_basis=QD_PROVINCE_PARTY,
         )
     services.unit_dissolve(
-        actor=None, unit=b[KEY_CITY_PARTY], effective_on=REFORM, legal_basis=QD_PROVINCE_PARTY
+        actor=None,
+        unit=b[KEY_CITY_PARTY],
+        effective_on=REFORM,
+        legal_basis=QD_PROVINCE_PARTY,
+        successors=[b[party_ward_key(code)] for code in successors],
     )
     services.unit_merge(
         actor=None,

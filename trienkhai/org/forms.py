@@ -221,12 +221,12 @@ class SplitForm(LegalBasisMixin):
 
 class DissolveForm(LegalBasisMixin):
     effective_on = VNDateField(label=_("Ngày hiệu lực"))
-    successor = UnitField(label=_("Đơn vị kế thừa (nếu có)"), required=False)
+    successors = UnitsField(label=_("Đơn vị kế thừa (nếu có)"), required=False)
     confirm = forms.BooleanField(
         label=_("Tôi xác nhận giải thể đơn vị này. Dữ liệu vẫn được lưu để tra cứu."),
         error_messages={"required": _("Hãy đánh dấu xác nhận trước khi giải thể.")},
     )
-    field_order = ["effective_on", "legal_basis", "successor", "confirm"]
+    field_order = ["effective_on", "legal_basis", "successors", "confirm"]
 
 
 class TermForm(forms.ModelForm):

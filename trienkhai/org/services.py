@@ -563,9 +563,13 @@ def unit_dissolve(
     unit: Unit,
     effective_on: dt.date,
     legal_basis: str = "",
-    successor: Unit | None = None,
+    successors: list[Unit] = (),
 ) -> ReorgEvent:
-    """The unit ends. It must have no active sub-units left; its data stays readable."""
+    """The unit ends. It must have no active sub-units left; its data stays readable.
+
+    `successors` are the units that carry on its work (e.g. the new communes after a district
+    committee ended in 2025); they are recorded so the old unit points to them.
+    """
     unit = _fresh(unit)
     _require_active(unit)
     _check_date(unit, effective_on)
@@ -578,7 +582,16 @@ def unit_dissolve(
             )
             % {"name": unit.name, "children": shown}
         )
-    roles = [(unit, Role.SUBJECT)] + ([(successor, Role.RESULT)] if successor else [])
+    successors = [_fresh(s) for s in successors]
+    if any(s.pk == unit.pk or s.path.startswith(unit.path) for s in successors):
+        raise ValidationError(
+            {
+                "successors": _(
+                    "Đơn vị kế thừa không thể là chính đơn vị bị giải thể hoặc cấp dưới của nó."
+                )
+            }
+        )
+    roles = [(unit, Role.SUBJECT)] + [(s, Role.RESULT) for s in successors]
     event = _event(
         actor=actor,
         kind=ReorgEvent.Kind.DISSOLVE,
@@ -590,8 +603,9 @@ def unit_dissolve(
     _end_unit(
         actor=actor, unit=unit, effective_on=effective_on, reason=EndReason.DISSOLVED, event=event
     )
-    if successor is not None:
-        UnitSuccession.objects.create(predecessor=unit, successor=successor, event=event)
+    UnitSuccession.objects.bulk_create(
+        [UnitSuccession(predecessor=unit, successor=s, event=event) for s in successors]
+    )
     return event
 
 

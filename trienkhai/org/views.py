@@ -78,6 +78,13 @@ def home(request):
         # An administrator's roots hide ended trees unless asked; a user's own scope always shows.
         hide = rules.is_admin(request.user) and not include_ended
         nodes = [_node(u) for u in tops if not (hide and u.ended_on)]
+        for node in nodes:
+            # A scope that ended (e.g. a district committee in 2025) points to who carries on.
+            if node["unit"].ended_on:
+                node["successors"] = [
+                    (s, rules.can_view_unit(request.user, s))
+                    for s in selectors.successors_now(node["unit"])
+                ]
     return render(
         request,
         "org/home.html",
@@ -252,7 +259,7 @@ def unit_reorganise(request, pk, kind):
     unit = _unit_for(request.user, pk, check)
     initial = {"name": unit.name, "short_name": unit.short_name} if kind == "rename" else {}
     form = form_class(request.POST or None, initial=initial)
-    picker_fields = [n for n in ("new_parent", "others", "into", "successor") if n in form.fields]
+    picker_fields = [n for n in ("new_parent", "others", "into", "successors") if n in form.fields]
     _limit_units(form, request.user, *picker_fields, min_rank=rules.MANAGE)
     if request.method == "POST" and form.is_valid():
         try:
@@ -311,7 +318,7 @@ def _reorganise(user, unit: Unit, kind: str, data: dict) -> str:
             source=unit, parts=parts, source_continues=data["source_continues"], **common
         )
     else:
-        event = services.unit_dissolve(unit=unit, successor=data.get("successor"), **common)
+        event = services.unit_dissolve(unit=unit, successors=data.get("successors") or [], **common)
     return _("Đã ghi nhận: %(event)s.") % {"event": event.summary}
 
 
