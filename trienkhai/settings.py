@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "trienkhai.audit",
     "trienkhai.accounts",
     "trienkhai.org",
+    "trienkhai.notifications",
+    "trienkhai.documents",
     "trienkhai.demo",
 ]
 
@@ -127,6 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "trienkhai.notifications.context_processors.notifications",
             ],
         },
     }
@@ -207,6 +210,7 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 TRIENKHAI_MAX_IMPORT_BYTES = env_int("TRIENKHAI_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
+TRIENKHAI_MAX_DOCUMENT_BYTES = env_int("TRIENKHAI_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)
 
 # --- Cache, Celery, e-mail --------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
@@ -237,6 +241,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "trienkhai@localhost")
+# The address people reach the site at, for links in e-mails.
+TRIENKHAI_SITE_URL = env_str("TRIENKHAI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Security headers (production turns on the HTTPS-only parts) -----------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

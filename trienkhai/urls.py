@@ -12,6 +12,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("trienkhai.accounts.urls")),
     path("org/", include("trienkhai.org.urls")),
+    path("documents/", include("trienkhai.documents.urls")),
+    path("notifications/", include("trienkhai.notifications.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -383,7 +383,7 @@ FORM_MISTAKES = [
         "a term that ends before it starts",
         lambda t: reverse("org:term_new", args=[t.city.pk]),
         lambda t: {"name": "Khóa XIII", "start_on": "01-10-2025", "end_on": "01-09-2025"},
-        "Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu.",
+        "Ngày kết thúc nhiệm kỳ không được trước ngày bắt đầu.",
         ['value="Khóa XIII"', 'value="01-10-2025"', 'value="01-09-2025"'],
     ),
     (
@@ -403,7 +403,7 @@ FORM_MISTAKES = [
             "start_on": "01-10-2020",
             "end_on": "30-09-2020",
         },
-        "Ngày thôi giữ chức vụ phải sau ngày bắt đầu.",
+        "Ngày thôi giữ chức vụ không được trước ngày bắt đầu.",
         ['value="Bí thư Thành ủy"', 'value="30-09-2020"'],
     ),
     (

@@ -240,7 +240,7 @@ class TermForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("start_on") and data.get("end_on") and data["end_on"] < data["start_on"]:
-            self.add_error("end_on", _("Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu."))
+            self.add_error("end_on", _("Ngày kết thúc nhiệm kỳ không được trước ngày bắt đầu."))
         return data
 
 
@@ -299,7 +299,7 @@ class PositionForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("start_on") and data.get("end_on") and data["end_on"] < data["start_on"]:
-            self.add_error("end_on", _("Ngày thôi giữ chức vụ phải sau ngày bắt đầu."))
+            self.add_error("end_on", _("Ngày thôi giữ chức vụ không được trước ngày bắt đầu."))
         return data
 
 

@@ -673,7 +673,7 @@ def _check_position(position: Position) -> None:
     # The caller's instance may predate a dissolution: judge against the stored row.
     unit = _fresh(position.unit)
     if position.end_on and position.start_on and position.end_on < position.start_on:
-        errors["end_on"] = _("Ngày thôi giữ chức vụ phải sau ngày bắt đầu.")
+        errors["end_on"] = _("Ngày thôi giữ chức vụ không được trước ngày bắt đầu.")
     if unit.ended_on and position.start_on and position.start_on >= unit.ended_on:
         errors["start_on"] = _(
             "Đơn vị “%(name)s” đã kết thúc ngày %(day)s; không thể giữ chức vụ từ ngày này."

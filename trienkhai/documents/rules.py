@@ -1,0 +1,75 @@
+"""Who may see and change documents.
+
+Issued documents flow down the tree: a unit sees what its ancestors issued (it must carry them
+out), everything in its own subtree, and every external document (Central Committee, Government).
+Drafts stay with the register that owns them, plus the people asked to comment on them.
+"""
+
+from django.db.models import Q, QuerySet
+
+from trienkhai.org import rules as org_rules
+from trienkhai.org.models import Unit
+
+from .models import DRAFT_STATES, ISSUED_STATES, Document
+
+STEP = Unit.steplen
+
+
+def _ancestor_paths(paths: list[str]) -> list[str]:
+    out = set()
+    for path in paths:
+        for end in range(STEP, len(path) + 1, STEP):
+            out.add(path[:end])
+    return sorted(out)
+
+
+def visible_q(user) -> Q | None:
+    """A filter on Document for what `user` may read; None means everything (administrator)."""
+    if org_rules.is_admin(user):
+        return None
+    if not user or not user.is_authenticated:
+        return Q(pk__in=[])
+    paths = [path for path, _rank in org_rules.scopes(user)]
+    q = Q(is_external=True, status__in=ISSUED_STATES)
+    for path in org_rules._outermost(paths):
+        q |= Q(owner_unit__path__startswith=path)
+    if paths:
+        q |= Q(owner_unit__path__in=_ancestor_paths(paths), status__in=ISSUED_STATES)
+    person = getattr(user, "person", None)
+    if person is not None:
+        q |= Q(consultations__recipients__person=person)
+    return q
+
+
+def filter_documents(user, queryset: QuerySet[Document]) -> QuerySet[Document]:
+    q = visible_q(user)
+    if q is None:
+        return queryset
+    # The recipient join can repeat a row; filter by ids to keep the queryset plain.
+    return queryset.filter(pk__in=Document.objects.filter(q).values("pk"))
+
+
+def can_view(user, document: Document) -> bool:
+    return filter_documents(user, Document.objects.filter(pk=document.pk)).exists()
+
+
+def can_edit(user, document: Document) -> bool:
+    """Change the record, its files and relations, run consultations: editors of its register."""
+    return org_rules.can_edit_unit(user, document.owner_unit)
+
+
+def can_register_in(user, unit: Unit) -> bool:
+    return org_rules.can_edit_unit(user, unit)
+
+
+def can_sign(user, document: Document) -> bool:
+    """Recording the signature gives the document its number: managers of its register."""
+    return document.status in DRAFT_STATES and org_rules.can_manage_unit(user, document.owner_unit)
+
+
+def recipient_for(user, consultation):
+    """The user's place among a round's recipients, or None."""
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    if person is None:
+        return None
+    return consultation.recipients.filter(person=person).first()
