@@ -52,7 +52,9 @@ def test_an_appointment_cannot_end_before_it_starts(tree):
 
     with pytest.raises(ValidationError) as caught:
         appoint(an, tree.city, start_on=dt.date(2021, 5, 1), end_on=dt.date(2021, 4, 30))
-    assert caught.value.message_dict["end_on"] == ["Ngày thôi giữ chức vụ không được trước ngày bắt đầu."]
+    assert caught.value.message_dict["end_on"] == [
+        "Ngày thôi giữ chức vụ không được trước ngày bắt đầu."
+    ]
 
 
 def test_nobody_can_be_appointed_in_a_dissolved_ward_after_it_ended(tree):
@@ -93,7 +95,9 @@ def test_an_appointment_cannot_name_a_term_of_another_unit(tree):
 def test_a_term_cannot_end_before_it_starts(tree):
     with pytest.raises(ValidationError) as caught:
         term(tree.city, "Khóa XIII", dt.date(2025, 10, 1), dt.date(2025, 9, 1))
-    assert caught.value.message_dict["end_on"] == ["Ngày kết thúc nhiệm kỳ không được trước ngày bắt đầu."]
+    assert caught.value.message_dict["end_on"] == [
+        "Ngày kết thúc nhiệm kỳ không được trước ngày bắt đầu."
+    ]
 
 
 @pytest.fixture

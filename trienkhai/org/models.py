@@ -296,7 +296,9 @@ class Term(models.Model):
 
     def clean(self):
         if self.end_on and self.start_on and self.end_on < self.start_on:
-            raise ValidationError({"end_on": _("Ngày kết thúc nhiệm kỳ không được trước ngày bắt đầu.")})
+            raise ValidationError(
+                {"end_on": _("Ngày kết thúc nhiệm kỳ không được trước ngày bắt đầu.")}
+            )
 
 
 class Person(models.Model):
