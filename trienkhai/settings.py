@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "trienkhai.org",
     "trienkhai.notifications",
     "trienkhai.documents",
+    "trienkhai.plans",
     "trienkhai.demo",
 ]
 

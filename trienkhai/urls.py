@@ -14,6 +14,7 @@ urlpatterns = [
     path("org/", include("trienkhai.org.urls")),
     path("documents/", include("trienkhai.documents.urls")),
     path("notifications/", include("trienkhai.notifications.urls")),
+    path("plans/", include("trienkhai.plans.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

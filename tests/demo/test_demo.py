@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 
 from trienkhai.audit.models import AuditEntry
 from trienkhai.demo import LOADERS
@@ -50,6 +51,8 @@ def scenario(django_db_setup, django_db_blocker):
     """Load the scenario and the accounts once for the module; roll back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
         assert load_org_scenario() is True
+        for path in LOADERS[1:]:
+            import_string(path)()
         ensure_demo_accounts()
         yield
         transaction.set_rollback(True)

@@ -38,6 +38,7 @@ from .models import (
     StatusChange,
     System,
 )
+from .signals import document_issued
 
 RECORD_FIELDS = [
     "system",
@@ -211,6 +212,12 @@ def _check_issue_date(issued_on: dt.date | None) -> None:
         )
 
 
+def _announce_issued(document: Document) -> None:
+    # Inside the same transaction: issuing the document and what follows from it (a task whose
+    # output it is gets done) succeed or fail together.
+    document_issued.send(sender=Document, document=document)
+
+
 # --- registering -------------------------------------------------------------------------------
 @transaction.atomic
 def document_register(
@@ -291,6 +298,7 @@ def document_register(
     )
     refresh_search_text(document)
     _status_change(document, "", status, actor, "Vào sổ văn bản")
+    _announce_issued(document)
     audit_record(
         actor=actor,
         obj=document,
@@ -479,6 +487,7 @@ def document_sign(
         note="Ký ban hành",
     )
     apply_pending_relation_effects(actor=actor, document=stored)
+    _announce_issued(stored)
     return stored
 
 
