@@ -299,3 +299,35 @@ def test_the_city_committee_is_carried_on_by_the_new_wards_under_vinh_long(clien
     assert "Thành ủy Bến Tre" in page
     assert "kế thừa:" in page
     assert "Đảng ủy phường An Hội" in page
+
+
+def test_the_register_holds_the_articles_documents(db):
+    from trienkhai.documents.models import Document, DocumentRelation
+
+    plan = Document.objects.get(number_text="07-KH/ThU")
+    assert plan.issued_on == dt.date(2020, 8, 7)
+    assert plan.issuer_name == "Thành ủy Bến Tre"  # as written in 2020, though it ended in 2025
+    assert plan.term.name == "Khóa XII"
+    assert Document.objects.get(number_text="127-QĐ/TW").issued_on == dt.date(2020, 3, 1)
+    assert Document.objects.get(number_text="98-QĐ/TW").issued_on == dt.date(2004, 3, 22)
+    assert DocumentRelation.objects.filter(source=plan, target__number_text="01-NQ/ĐH").exists()
+
+
+def test_the_rules_were_consulted_on_and_signed_before_20_september(db):
+    from trienkhai.demo.scenario_consultation import PROGRAMME, REGIME, RULES
+    from trienkhai.documents.models import Comment, Document, Resolution
+
+    for summary, number in [(RULES, "01-QC/ThU"), (REGIME, "01-QĐ/ThU")]:
+        doc = Document.objects.get(summary=summary)
+        assert doc.number_text == number
+        assert doc.issued_on <= dt.date(2020, 9, 20)
+        assert doc.versions.count() == 2
+        assert not Comment.objects.filter(
+            consultation__document=doc, resolution=Resolution.PENDING
+        ).exists()
+    programme = Document.objects.get(summary=PROGRAMME)
+    assert programme.status == "consultation"
+    round_ = programme.consultations.get()
+    assert round_.recipients.filter(answered_at__isnull=True).exists()  # some never answered
+    assert round_.comments.filter(resolution=Resolution.PENDING).exists()  # synthesis under way
+    assert Comment.objects.filter(consultation__document__summary=REGIME, is_late=True).exists()

@@ -9,4 +9,5 @@ path here; paths rather than imports keep this module free of models.
 LOADERS: list[str] = [
     "trienkhai.demo.scenario_org.load_org_scenario",
     "trienkhai.demo.scenario_documents.load_documents_scenario",
+    "trienkhai.demo.scenario_consultation.load_consultation_scenario",
 ]

@@ -7,6 +7,7 @@ dissolved in 2025 still reads right on its 2020 plan. Numbering rules live in `n
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trienkhai.org.models import Person, Term, Unit
@@ -103,6 +104,9 @@ class Document(models.Model):
             models.Index(fields=["issuer_code", "doc_type", "number"], name="doc_number_key"),
             models.Index(fields=["owner_unit", "status"], name="doc_owner_status"),
             models.Index(fields=["doc_type", "issued_on"], name="doc_type_date"),
+            # The register's visibility rule starts with "every external document": with this
+            # index PostgreSQL can combine it with the text search index (see rules.visible_q).
+            models.Index(fields=["id"], condition=models.Q(is_external=True), name="doc_external"),
         ]
 
     def __str__(self):
@@ -260,6 +264,11 @@ class Consultation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open after its deadline: the organiser should remind or close it."""
+        return self.closed_at is None and self.deadline < timezone.now()
 
 
 class Recipient(models.Model):

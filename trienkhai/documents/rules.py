@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from trienkhai.org import rules as org_rules
 from trienkhai.org.models import Unit
 
-from .models import DRAFT_STATES, ISSUED_STATES, Document
+from .models import DRAFT_STATES, ISSUED_STATES, Document, Recipient
 
 STEP = Unit.steplen
 
@@ -23,6 +23,23 @@ def _ancestor_paths(paths: list[str]) -> list[str]:
     return sorted(out)
 
 
+# Up to this many units a scope is written as a list of ids; beyond, as a join on the path.
+ID_LIST_LIMIT = 2000
+
+
+def _owner_in(unit_q: Q) -> Q:
+    """Documents kept by the units matching `unit_q`.
+
+    A literal list of ids lets PostgreSQL combine the owner index with the trigram index of the
+    text search (a BitmapAnd): a ward's search for a common word among 200,000 documents then
+    reads a few thousand rows instead of every match (measured 240 ms → 47 ms).
+    """
+    ids = list(Unit.objects.filter(unit_q).values_list("pk", flat=True)[: ID_LIST_LIMIT + 1])
+    if len(ids) > ID_LIST_LIMIT:
+        return Q(owner_unit__in=Unit.objects.filter(unit_q))
+    return Q(owner_unit_id__in=ids)
+
+
 def visible_q(user) -> Q | None:
     """A filter on Document for what `user` may read; None means everything (administrator)."""
     if org_rules.is_admin(user):
@@ -31,13 +48,19 @@ def visible_q(user) -> Q | None:
         return Q(pk__in=[])
     paths = [path for path, _rank in org_rules.scopes(user)]
     q = Q(is_external=True, status__in=ISSUED_STATES)
-    for path in org_rules._outermost(paths):
-        q |= Q(owner_unit__path__startswith=path)
     if paths:
-        q |= Q(owner_unit__path__in=_ancestor_paths(paths), status__in=ISSUED_STATES)
+        subtrees = Q()
+        for path in org_rules._outermost(paths):
+            subtrees |= Q(path__startswith=path)
+        q |= _owner_in(subtrees)
+        q |= _owner_in(Q(path__in=_ancestor_paths(paths))) & Q(status__in=ISSUED_STATES)
     person = getattr(user, "person", None)
     if person is not None:
-        q |= Q(consultations__recipients__person=person)
+        # Ids, not a join: a join through the recipients could repeat a document.
+        asked = Recipient.objects.filter(person=person).values_list(
+            "consultation__document_id", flat=True
+        )
+        q |= Q(pk__in=list(asked.distinct()))
     return q
 
 
@@ -45,8 +68,9 @@ def filter_documents(user, queryset: QuerySet[Document]) -> QuerySet[Document]:
     q = visible_q(user)
     if q is None:
         return queryset
-    # The recipient join can repeat a row; filter by ids to keep the queryset plain.
-    return queryset.filter(pk__in=Document.objects.filter(q).values("pk"))
+    # Applied directly (no join in `q` repeats a row): a `pk IN (subquery)` made PostgreSQL
+    # probe the subquery once per matching row, 35,000 times for a common word.
+    return queryset.filter(q)
 
 
 def can_view(user, document: Document) -> bool:

@@ -79,10 +79,20 @@ def term_for(unit: Unit | None, day: dt.date | None) -> Term | None:
     )
 
 
-def _same_issuer(issuer_unit: Unit | None, issuer_name: str) -> Q:
+def _same_issuer(issuer_unit: Unit | None, issuer_name: str, issuer_code: str = "") -> Q:
     if issuer_unit is not None:
         return Q(issuer_unit=issuer_unit)
-    return Q(issuer_unit__isnull=True, issuer_name__iexact=issuer_name.strip())
+    # External names are compared folded ("ỦY BAN NHÂN DÂN" as printed in a header, "Uỷ ban"
+    # with the old tone mark): SQLite's iexact only folds ASCII, so match in Python among the
+    # few names written with this issuer code.
+    key = fold(issuer_name)
+    written = (
+        Document.objects.filter(issuer_unit__isnull=True, issuer_code=issuer_code)
+        .values_list("issuer_name", flat=True)
+        .distinct()
+    )
+    names = {name for name in written if fold(name) == key} | {issuer_name.strip()}
+    return Q(issuer_unit__isnull=True, issuer_name__in=names)
 
 
 def _series(
@@ -97,7 +107,9 @@ def _series(
     normative: bool,
 ) -> Q:
     """The documents that share one numbering series with the given one."""
-    q = Q(system=system, issuer_code=issuer_code) & _same_issuer(issuer_unit, issuer_name)
+    q = Q(system=system, issuer_code=issuer_code) & _same_issuer(
+        issuer_unit, issuer_name, issuer_code
+    )
     if system == numbering.PARTY:
         q &= Q(doc_type=doc_type)
         if term is not None:

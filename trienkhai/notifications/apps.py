@@ -6,3 +6,8 @@ class NotificationsConfig(AppConfig):
     name = "trienkhai.notifications"
     label = "notifications"
     verbose_name = _("Thông báo")
+
+    def ready(self):
+        # Load the Celery app with Django, so jobs queued from any app use its settings (eager
+        # in the embedded default, the Redis broker in production).
+        from trienkhai import celery  # noqa: F401

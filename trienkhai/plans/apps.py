@@ -6,3 +6,8 @@ class PlansConfig(AppConfig):
     name = "trienkhai.plans"
     label = "plans"
     verbose_name = _("Chương trình, nhiệm vụ")
+
+    def ready(self):
+        from . import receivers
+
+        receivers.connect()

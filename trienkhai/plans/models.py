@@ -112,6 +112,8 @@ class Indicator(models.Model):
     target_precision = models.CharField(
         _("độ chính xác thời hạn"), max_length=10, choices=Precision.choices, default=Precision.YEAR
     )
+    # The last day of the target period, kept so "has the period ended" is a column comparison.
+    target_end = models.DateField(editable=False, null=True, blank=True, db_index=True)
     by_subunits = models.BooleanField(_("theo dõi theo đơn vị trực thuộc"), default=False)
     rollup = models.CharField(
         _("tổng hợp"), max_length=10, choices=Rollup.choices, default=Rollup.SUM
@@ -130,11 +132,11 @@ class Indicator(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def target_end(self) -> dt.date | None:
-        if self.target_date is None:
-            return None
-        return dates.period_end(self.target_date, self.target_precision)
+    def save(self, *args, **kwargs):
+        self.target_end = (
+            dates.period_end(self.target_date, self.target_precision) if self.target_date else None
+        )
+        super().save(*args, **kwargs)
 
     @property
     def goal(self) -> Decimal | None:
@@ -231,6 +233,17 @@ class Task(models.Model):
         max_length=10,
         blank=True,
         help_text=_("Khi đơn vị chủ trì ban hành văn bản loại này, nhiệm vụ tự hoàn thành."),
+    )
+    # "UBND thành phố tham mưu xây dựng nghị quyết": the lead unit prepares it, the assigning
+    # committee issues it. Empty means the lead unit issues the output itself.
+    output_issuer = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị ban hành sản phẩm"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Để trống nếu đơn vị chủ trì tự ban hành văn bản sản phẩm."),
     )
     output_document = models.ForeignKey(
         Document,

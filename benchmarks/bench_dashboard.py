@@ -1,0 +1,428 @@
+#!/usr/bin/env python
+"""Benchmark the dashboard at national scale on PostgreSQL.
+
+Builds the national tree of `bench_tree.py` (34 provinces → 3,321 communes → 52,000 cells) in a
+database of its own, then 1,000,000 tasks spread over every unit (deadlines two years either side
+of today, a realistic mix of statuses), requirements on every commune and every cell with half
+of them met, a quarterly report schedule per province with four in five communes reporting, and
+ten indicators with five years of figures per province. Then it times:
+
+* `dashboard_for(province)` and `dashboard_for(commune)`: every number of the page, the same
+  function the XLSX export and the review use (the database part);
+* the dashboard page itself, as the province's manager (numbers, two server-side charts, the
+  template), through Django's test client;
+* the XLSX export of a province.
+
+It prints p50/p95 over repeated runs as a Markdown table and the plan of the status-count query.
+
+Usage (from the repository root, in the project's venv):
+
+    python benchmarks/bench_dashboard.py                  # PostgreSQL from DATABASE_URL
+    python benchmarks/bench_dashboard.py --tasks 200000 --repeat 10 --keep
+
+DATABASE_URL names the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres);
+the script creates the database `trienkhai_bench_dashboard` there (dropping an old one) and
+drops it at the end unless --keep.
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+CHUNK = 20_000
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_SERVER))
+    parser.add_argument("--bench-db", default="trienkhai_bench_dashboard")
+    parser.add_argument("--icu-locale", default="vi-VN")
+    parser.add_argument("--cells", type=int, default=52_000, help="grassroots units in all")
+    parser.add_argument("--tasks", type=int, default=1_000_000, help="tasks in all")
+    parser.add_argument("--repeat", type=int, default=20, help="timed runs per measure")
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure a database kept by an earlier --keep run"
+    )
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return DashboardWorker(args).run()
+    return _run_postgres(args)
+
+
+def _run_postgres(args) -> int:
+    import psycopg
+    from psycopg import sql
+
+    server = urlsplit(args.database_url)
+    admin_url = urlunsplit(server._replace(scheme="postgresql"))
+    bench_url = urlunsplit(server._replace(path="/" + args.bench_db))
+    name = sql.Identifier(args.bench_db)
+    if not args.reuse:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+            create = sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(name)
+            if args.icu_locale:
+                create += sql.SQL(" LOCALE_PROVIDER icu ICU_LOCALE {} LOCALE 'C.UTF-8'").format(
+                    sql.Literal(args.icu_locale)
+                )
+            conn.execute(create)
+            version = conn.execute("SHOW server_version").fetchone()[0]
+        print(f"created database {args.bench_db} (PostgreSQL {version})", flush=True)
+    cmd = [sys.executable, __file__, "--worker", "--cells", str(args.cells)]
+    cmd += ["--tasks", str(args.tasks), "--repeat", str(args.repeat)]
+    cmd += ["--reuse"] if args.reuse else []
+    with tempfile.TemporaryDirectory(prefix="trienkhai-bench-") as data:
+        env = {
+            **os.environ,
+            "DATABASE_URL": bench_url,
+            "TRIENKHAI_DATA_DIR": data,
+            "TRIENKHAI_ALLOWED_HOSTS": "testserver",
+        }
+        try:
+            return subprocess.run(cmd, env=env, cwd=ROOT).returncode
+        finally:
+            if not (args.keep or args.reuse):
+                with psycopg.connect(admin_url, autocommit=True) as conn:
+                    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+                print(f"dropped database {args.bench_db}")
+
+
+def _load_bench_tree():
+    import bench_tree
+
+    return bench_tree
+
+
+class DashboardWorker:
+    def __init__(self, args):
+        self.args = args
+        self.backend = "postgres"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trienkhai.settings")
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+
+    def run(self) -> int:
+        from django.core.management import call_command
+        from django.db import connection
+
+        if not self.args.reuse:
+            call_command("migrate", verbosity=0)
+            _load_bench_tree().Worker.build(self)  # the national tree, as bench_tree builds it
+            self.build_work()
+            with connection.cursor() as cur:
+                cur.execute("VACUUM ANALYZE")
+        self.explain()
+        self.measure()
+        return 0
+
+    # --- data --------------------------------------------------------------------------------
+    def build_work(self) -> None:
+        from django.db import transaction
+        from django.utils import timezone
+
+        from trienkhai.documents.models import Document
+        from trienkhai.org.models import Unit, UnitKind
+        from trienkhai.plans.models import (
+            Frequency,
+            Indicator,
+            Measurement,
+            Report,
+            ReportSchedule,
+            Requirement,
+            RequirementTarget,
+            Task,
+            TaskStatus,
+        )
+        from trienkhai.plans.reports import due_periods
+
+        rng = random.Random(2020)
+        today = timezone.localdate()
+        started = time.perf_counter()
+        units = list(Unit.objects.values_list("id", "path", "depth"))
+        parent_of = {path: uid for uid, path, _depth in units}
+        # Work is spread over every unit; a commune or a cell leads most of it.
+        weights = [{1: 40, 2: 8, 3: 1}[depth] for _uid, _path, depth in units]
+        statuses = [
+            (TaskStatus.DONE, 30),
+            (TaskStatus.DONE_LATE, 6),
+            (TaskStatus.CANCELLED, 3),
+            (TaskStatus.POSTPONED, 4),
+            (TaskStatus.IN_PROGRESS, 32),
+            (TaskStatus.NOT_STARTED, 25),
+        ]
+        status_values = [s for s, _w in statuses]
+        status_weights = [w for _s, w in statuses]
+        precisions = ["day"] * 7 + ["month"] * 2 + ["quarter"]
+        now = timezone.now()
+        made = 0
+        while made < self.args.tasks:
+            n = min(CHUNK, self.args.tasks - made)
+            leads = rng.choices(units, weights=weights, k=n)
+            batch = []
+            for i, (uid, path, _depth) in enumerate(leads):
+                deadline = today + dt.timedelta(days=rng.randint(-730, 730))
+                batch.append(
+                    Task(
+                        title=f"Nhiệm vụ {made + i + 1}",
+                        assigned_by_id=parent_of.get(path[: -Unit.steplen], uid),
+                        lead_unit_id=uid,
+                        deadline=deadline,
+                        deadline_precision=rng.choice(precisions),
+                        status=rng.choices(status_values, weights=status_weights)[0],
+                        progress=rng.randint(0, 100),
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+            for task in batch:  # bulk_create skips save(): compute the period end here
+                task.deadline_end = _period_end(task.deadline, task.deadline_precision)
+            Task.objects.bulk_create(batch, batch_size=CHUNK)
+            made += n
+            print(f"  tasks: {made:,}", end="\r", flush=True)
+        print(f"built {made:,} tasks in {time.perf_counter() - started:.1f} s", flush=True)
+
+        started = time.perf_counter()
+        provinces = list(Unit.objects.filter(depth=1).order_by("path"))
+        with transaction.atomic():
+            targets, documents = [], []
+            for province in provinces:
+                communes = list(
+                    Unit.objects.filter(path__startswith=province.path, depth=2).values_list(
+                        "id", flat=True
+                    )
+                )
+                cells = list(
+                    Unit.objects.filter(path__startswith=province.path, depth=3).values_list(
+                        "id", flat=True
+                    )
+                )
+                for title, kinds, members, doc_type, due in (
+                    ("Ban hành quy chế làm việc", [UnitKind.GRASSROOTS_PARTY_COMMITTEE], communes, "QC", -200),
+                    ("Ban hành chương trình hành động", [UnitKind.GRASSROOTS_PARTY_COMMITTEE], communes, "CTr", -100),
+                    ("Xây dựng kế hoạch thực hiện", [UnitKind.PARTY_CELL], cells, "KH", 30),
+                ):  # fmt: skip
+                    requirement = Requirement.objects.create(
+                        title=title,
+                        set_by=province,
+                        parent_unit=province,
+                        unit_kinds=kinds,
+                        doc_type=doc_type,
+                        due_on=today + dt.timedelta(days=due),
+                    )
+                    Requirement.objects.filter(pk=requirement.pk).update(
+                        created_at=now - dt.timedelta(days=400)
+                    )
+                    for uid in members:
+                        targets.append(RequirementTarget(requirement=requirement, unit_id=uid))
+                        if rng.random() < 0.5:
+                            documents.append(
+                                Document(
+                                    system="party",
+                                    doc_type=doc_type,
+                                    number=len(documents) + 1,
+                                    number_text=f"{len(documents) + 1}-{doc_type}/ĐU",
+                                    issuer_code="ĐU",
+                                    issuer_name="Đảng ủy",
+                                    issuer_unit_id=uid,
+                                    owner_unit_id=uid,
+                                    summary=title,
+                                    status="issued",
+                                    issued_on=today + dt.timedelta(days=due + rng.randint(-90, 30)),
+                                )
+                            )
+            RequirementTarget.objects.bulk_create(targets, batch_size=CHUNK)
+            Document.objects.bulk_create(documents, batch_size=CHUNK)
+            reports, measurements = [], []
+            for province in provinces:
+                schedule = ReportSchedule.objects.create(
+                    title="Báo cáo quý",
+                    parent_unit=province,
+                    unit_kinds=[UnitKind.GRASSROOTS_PARTY_COMMITTEE],
+                    frequency=Frequency.QUARTERLY,
+                    due_days=10,
+                    starts_on=today - dt.timedelta(days=400),
+                )
+                for period in due_periods(schedule, today, limit=4):
+                    for uid in Unit.objects.filter(
+                        path__startswith=province.path, depth=2
+                    ).values_list("id", flat=True):
+                        if rng.random() < 0.8:
+                            reports.append(
+                                Report(
+                                    schedule=schedule,
+                                    unit_id=uid,
+                                    period_start=period.start,
+                                    period_end=period.end,
+                                    due_on=period.due_on,
+                                    status=Report.Status.SUBMITTED,
+                                    submitted_at=now,
+                                )
+                            )
+                for n in range(10):
+                    indicator = Indicator.objects.create(
+                        unit=province,
+                        name=f"Chỉ tiêu {n + 1}",
+                        measure_unit="%",
+                        direction="at_least",
+                        baseline_value=20,
+                        baseline_year=today.year - 5,
+                        target_value=90,
+                        target_date=dt.date(today.year + rng.choice([-1, 0, 1]), 12, 31),
+                    )
+                    for year in range(today.year - 4, today.year + 1):
+                        measurements.append(
+                            Measurement(
+                                indicator=indicator,
+                                unit=province,
+                                value=rng.randint(20, 95),
+                                measured_on=dt.date(year, 6, 30),
+                            )
+                        )
+            Report.objects.bulk_create(reports, batch_size=CHUNK)
+            Measurement.objects.bulk_create(measurements, batch_size=CHUNK)
+        print(
+            f"built {len(targets):,} requirement cells, {len(documents):,} documents, "
+            f"{len(reports):,} reports, {len(measurements):,} measurements in "
+            f"{time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+
+    # --- the plan -----------------------------------------------------------------------------
+    def explain(self) -> None:
+        """The plan of the one query that counts a province's tasks by status."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        from django.utils import timezone
+
+        from trienkhai.org.models import Unit
+        from trienkhai.plans import dashboard
+
+        province = Unit.objects.filter(depth=1).order_by("-numchild").first()
+        with CaptureQueriesContext(connection) as captured:
+            rows = dashboard.task_counts_by_branch(province, timezone.localdate())
+        counts = {"total": sum(r["total"] for r in rows.values())}
+        sql = captured.captured_queries[-1]["sql"]
+        with connection.cursor() as cur:
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            plan = "\n  ".join(row[0] for row in cur.fetchall())
+        print(f"\n{province.name}: {counts['total']:,} tasks in its subtree; the count query:")
+        print("  " + sql[:400] + (" …" if len(sql) > 400 else ""))
+        print("EXPLAIN (ANALYZE, BUFFERS):\n  " + plan, flush=True)
+
+    # --- timings ------------------------------------------------------------------------------
+    def measure(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.core.cache import cache
+        from django.db import connection
+        from django.test import Client
+        from django.urls import reverse
+
+        from trienkhai.org.models import Access, AccessRole, Unit
+        from trienkhai.plans import dashboard, dashboard_xlsx
+        from trienkhai.plans.models import Task
+
+        rng = random.Random(2025)
+        provinces = list(Unit.objects.filter(depth=1))
+        communes = rng.sample(list(Unit.objects.filter(depth=2)), 200)
+        clients = {}
+        User = get_user_model()
+        for province in provinces:
+            user, _new = User.objects.get_or_create(username=f"bench_manager_{province.pk}")
+            Access.objects.get_or_create(user=user, unit=province, role=AccessRole.MANAGER)
+            clients[province.pk] = Client()
+            clients[province.pk].force_login(user)  # logged in once, as a browser stays
+
+        def rotate(items):
+            state = {"i": 0}
+
+            def pick():
+                state["i"] += 1
+                return items[state["i"] % len(items)]
+
+            return pick
+
+        p, c, pp = rotate(provinces), rotate(communes), rotate(provinces)
+
+        def page(cold: bool):
+            def run():
+                if cold:
+                    cache.clear()  # the charts are drawn again
+                response = clients[pp().pk].get(reverse("plans:dashboard"))
+                assert response.status_code == 200, response.status_code
+                return 1
+
+            return run
+
+        def export():
+            board = dashboard.dashboard_for(p(), list_size=dashboard_xlsx.LIST_ROWS)
+            return len(dashboard_xlsx.workbook(board))
+
+        measures = [
+            ("dashboard_for(province): all numbers", lambda: dashboard.dashboard_for(p()).total),
+            ("dashboard_for(commune): all numbers", lambda: dashboard.dashboard_for(c()).total),
+            ("province: tasks by status and commune (1 query)", lambda: len(
+                dashboard.task_counts_by_branch(p(), dt.date.today()))),
+            ("province: compliance by state and commune (1 query)", lambda: len(
+                dashboard.compliance_by_branch(p(), dt.date.today()))),
+            ("province: indicators off track only", lambda: len(dashboard.indicators_off_track(
+                p(), dt.date.today()))),
+            ("province: reports missing only", lambda: len(dashboard.reports_missing(
+                p(), dt.date.today()))),
+            ("province: overdue and due-soon lists only", lambda: len(list(
+                dashboard.overdue_tasks(dashboard.tasks_in(p()), dt.date.today())[:20])) + len(list(
+                dashboard.due_soon_tasks(dashboard.tasks_in(p()), dt.date.today())[:20]))),
+            ("dashboard page of a province, charts drawn", page(cold=True)),
+            # Warmed over every province first, so each one's charts are in the cache.
+            ("dashboard page of a province, charts from the cache", page(cold=False), 34),
+            ("XLSX export of a province", export),
+        ]  # fmt: skip
+        units, tasks = Unit.objects.count(), Task.objects.count()
+        for jit in ("on", "off"):
+            with connection.cursor() as cur:
+                cur.execute(f"SET jit = {jit}")
+            print(
+                f"\npostgres, jit={jit}: {units:,} units, {tasks:,} tasks; {self.args.repeat} "
+                "timed runs per measure after 3 warm-up runs; targets rotate over the 34 "
+                "provinces and 200 communes\n"
+            )
+            print("| measure | result (mean) | p50 ms | p95 ms |")
+            print("|---|---:|---:|---:|")
+            for label, fn, *warmups in measures:
+                for _ in range(warmups[0] if warmups else 3):
+                    fn()
+                times, results = [], []
+                for _ in range(self.args.repeat):
+                    t0 = time.perf_counter()
+                    results.append(fn())
+                    times.append((time.perf_counter() - t0) * 1000)
+                p50 = statistics.median(times)
+                p95 = statistics.quantiles(times, n=20, method="inclusive")[18]
+                print(
+                    f"| {label} | {statistics.mean(results):,.0f} | {p50:.1f} | {p95:.1f} |",
+                    flush=True,
+                )
+
+
+def _period_end(day, precision):
+    from trienkhai.lib.dates import period_end
+
+    return period_end(day, precision)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

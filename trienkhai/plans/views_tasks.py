@@ -1,0 +1,478 @@
+"""Task pages. Thin: fetch what the user may see (404 otherwise), check what they may change
+(403 otherwise), call a service, render."""
+
+import datetime as dt
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from trienkhai.audit.selectors import audit_entries_for
+from trienkhai.lib.dates import format_deadline_vi
+from trienkhai.org import rules as org_rules
+from trienkhai.org.views import _apply_errors
+from trienkhai.org.widgets import MAX_ID
+
+from . import forms_tasks as forms
+from . import rules
+from . import selectors_tasks as selectors
+from . import tasks as services
+from .models import OPEN_STATUSES, Task, TaskComment, TaskStatus
+
+PAGE_SIZE = 50
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SEND_CHUNK = 64 * 1024
+
+
+# --- helpers -----------------------------------------------------------------------------------
+def _task_for(user, pk: int, check=None) -> Task:
+    """The task if the user sees it (404 otherwise) and passes `check` (403 otherwise)."""
+    task = selectors.task_for_page(pk)
+    if task is None or not rules.can_view_task(user, task):
+        raise Http404
+    if check is not None and not check(user, task):
+        raise PermissionDenied
+    return task
+
+
+def _query(request) -> str:
+    return request.GET.get("q", "").replace("\x00", "").strip()[:200]
+
+
+def _int_param(request, name: str) -> int | None:
+    raw = request.GET.get(name, "").strip()
+    if raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID:
+        return int(raw)
+    return None
+
+
+def _list_context(request, *, mine: bool):
+    """The filter form, the filtered queryset and the counts; shared by the lists and the
+    export, so the file holds exactly what the page shows."""
+    user = request.user
+    form = forms.TaskFilterForm(request.GET or None, user=user)
+    filters = form.filters()
+    qs = selectors.visible_tasks(user)
+    own_units = []
+    if mine:
+        own_units = list(org_rules.home_units(user))
+        filters.units = own_units
+        filters.subtree = request.GET.get("scope") == "subtree"
+    qs = selectors.apply_filters(qs, filters)
+    return form, filters, qs, own_units
+
+
+def _stale_form(form_class, request, error: services.StaleTask, **kwargs):
+    """The user's form as they typed it, now carrying the current revision: saving again is a
+    deliberate choice made after being told, never a silent overwrite."""
+    data = request.POST.copy()
+    data["revision"] = str(error.current_revision)
+    form = form_class(data, request.FILES or None, **kwargs)
+    form.is_valid()
+    form.add_error(None, error.messages[0])
+    return form
+
+
+# --- lists -------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def task_list(request):
+    return _render_list(request, mine=False)
+
+
+@login_required
+@require_GET
+def task_mine(request):
+    """Nhiệm vụ của đơn vị tôi: tasks the user's own units lead or coordinate."""
+    return _render_list(request, mine=True)
+
+
+def _render_list(request, *, mine: bool):
+    form, filters, qs, own_units = _list_context(request, mine=mine)
+    page = Paginator(selectors.list_queryset(qs, soon_days=filters.soon_days), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    counts = selectors.summary(qs, soon_days=filters.soon_days)
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    if mine:
+        export_query["mine"] = "1"
+    return render(
+        request,
+        "plans/tasks/list.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": counts,
+            "mine": mine,
+            "own_units": own_units,
+            "subtree": filters.subtree,
+            "soon_days": filters.soon_days,
+            "today": selectors.today(),
+            "export_url": reverse("plans:task_export") + "?" + export_query.urlencode(),
+            "can_create": _can_create(request.user),
+        },
+    )
+
+
+def _can_create(user) -> bool:
+    return org_rules.is_admin(user) or selectors.assignable_units(user).exists()
+
+
+@login_required
+@require_GET
+def task_export(request):
+    """The same filters as the list, as XLSX, streamed: rows are read in chunks and written to
+    a temporary file by a write-only workbook, then sent in pieces."""
+    mine = request.GET.get("mine") == "1"
+    _form, _filters, qs, _own = _list_context(request, mine=mine)
+    day = timezone.localdate()
+    response = StreamingHttpResponse(stream_workbook(qs, day), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="nhiem-vu-{day:%Y%m%d}.xlsx"'
+    return response
+
+
+EXPORT_COLUMNS = [
+    (_l("Mã"), 8),
+    (_l("Tên nhiệm vụ"), 60),
+    (_l("Đơn vị giao"), 28),
+    (_l("Văn bản giao"), 16),
+    (_l("Đơn vị chủ trì"), 28),
+    (_l("Đơn vị phối hợp"), 40),
+    (_l("Chương trình"), 30),
+    (_l("Ngày bắt đầu"), 12),
+    (_l("Thời hạn"), 16),
+    (_l("Hạn cuối"), 12),
+    (_l("Trạng thái"), 18),
+    (_l("Quá hạn"), 9),
+    (_l("Tiến độ (%)"), 10),
+    (_l("Trọng số"), 9),
+    (_l("Ngày hoàn thành"), 14),
+    (_l("Sản phẩm"), 40),
+    (_l("Văn bản sản phẩm"), 16),
+    (_l("Nhiệm vụ cha (mã)"), 10),
+]
+
+
+def stream_workbook(qs, day: dt.date):
+    """Yield an XLSX of the tasks of `qs` in pieces. Memory stays flat whatever the count:
+    rows come from the database in chunks (`values_list(...).iterator()`), the write-only
+    workbook keeps each sheet in a temporary file, and the finished file is sent in pieces."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    # Translated once, not once per row: a million rows make gettext show in the profile.
+    status_labels = {value: str(label) for value, label in TaskStatus.choices}
+    overdue_label = _("Quá hạn")
+    output_type_text = _("(văn bản loại %(code)s)")
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Nhiệm vụ"))
+    for index, (_label, width) in enumerate(EXPORT_COLUMNS, 1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    header = []
+    for label, _width in EXPORT_COLUMNS:
+        cell = WriteOnlyCell(ws, value=str(label))
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E8EBEF")
+        header.append(cell)
+    ws.append(header)
+
+    def text(value):
+        if value in (None, ""):
+            return None
+        value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+        if not value.startswith("="):
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # a title starting with "=" is text, not a formula
+        return cell
+
+    def date(value):
+        if value is None:
+            return None
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "DD-MM-YYYY"
+        return cell
+
+    count = 0
+    open_statuses = {str(s) for s in OPEN_STATUSES}
+    for row, coordinators in selectors.export_rows(qs):
+        (pk, title, assigner, assigning_number, lead, programme, start_on, deadline, precision,
+         deadline_end, status, progress, weight, completed_on, output_text, output_type,
+         output_number, parent_id) = row  # fmt: skip
+        overdue = status in open_statuses and deadline_end is not None and deadline_end < day
+        output = output_text or ""
+        if output_type:
+            output = (output + " " if output else "") + output_type_text % {"code": output_type}
+        ws.append(
+            [
+                pk,
+                text(title),
+                text(assigner),
+                text(assigning_number),
+                text(lead),
+                text("; ".join(coordinators)),
+                text(programme),
+                date(start_on),
+                text(format_deadline_vi(deadline, precision)),
+                date(deadline_end),
+                text(status_labels.get(status, status)),
+                overdue_label if overdue else None,
+                progress,
+                weight,
+                date(completed_on),
+                text(output),
+                text(output_number),
+                parent_id,
+            ]
+        )
+        count += 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_COLUMNS))}{max(count, 1) + 1}"
+    with tempfile.TemporaryFile() as out:
+        wb.save(out)
+        out.seek(0)
+        while chunk := out.read(SEND_CHUNK):
+            yield chunk
+
+
+# --- one task ----------------------------------------------------------------------------------
+@login_required
+@require_GET
+def task_detail(request, pk):
+    task = _task_for(request.user, pk)
+    return _render_detail(request, task)
+
+
+def _render_detail(request, task, *, progress_form=None, comment_form=None, status=200):
+    user = request.user
+    children = selectors.subtasks(task)
+    terms, weights, weighted = selectors.progress_breakdown(children)
+    can_report = rules.can_report_on_task(user, task)
+    can_comment = rules.can_comment_on_task(user, task)
+    if can_report and progress_form is None:
+        progress_form = forms.ProgressForm(task=task, derived=bool(children))
+    if can_comment and comment_form is None:
+        comment_form = forms.CommentForm()
+    today = selectors.today()
+    context = {
+        "task": task,
+        "chain": [(t, rules.can_view_task(user, t)) for t in selectors.task_chain(task)],
+        "children": children,
+        "terms": terms,
+        "weights": weights,
+        "weighted": weighted,
+        "coordinations": list(task.coordinations.all()),
+        "comments": selectors.comments_of(task),
+        "audit": audit_entries_for(task)[:50],
+        "overdue": task.is_overdue(today),
+        "today": today,
+        "can_report": can_report,
+        "can_comment": can_comment,
+        "can_change": rules.can_change_assignment(user, task),
+        "can_add_subtask": org_rules.can_edit_unit(user, task.lead_unit)
+        and task.lead_unit.ended_on is None,
+        "progress_form": progress_form,
+        "comment_form": comment_form,
+        "output_type_name": _type_name(task.output_doc_type),
+    }
+    return render(request, "plans/tasks/detail.html", context, status=status)
+
+
+def _type_name(code: str) -> str:
+    from trienkhai.documents.models import type_choices
+
+    return dict(type_choices()).get(code, code) if code else ""
+
+
+@login_required
+@require_POST
+def task_progress(request, pk):
+    task = _task_for(request.user, pk, rules.can_report_on_task)
+    derived = services.has_subtasks(task)
+    form = forms.ProgressForm(request.POST, task=task, derived=derived)
+    if form.is_valid():
+        try:
+            services.task_report_progress(
+                actor=request.user,
+                task=task,
+                revision=form.cleaned_data["revision"],
+                **form.service_data(),
+            )
+        except services.StaleTask as error:
+            form = _stale_form(forms.ProgressForm, request, error, task=task, derived=derived)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã cập nhật tiến độ, trạng thái nhiệm vụ."))
+            return redirect("plans:task", task.pk)
+    task = selectors.task_for_page(task.pk)
+    return _render_detail(request, task, progress_form=form)
+
+
+@login_required
+@require_POST
+def task_comment(request, pk):
+    task = _task_for(request.user, pk, rules.can_comment_on_task)
+    form = forms.CommentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.task_comment(
+                actor=request.user,
+                task=task,
+                text=form.cleaned_data["text"],
+                evidence=form.cleaned_data.get("evidence"),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã gửi ý kiến."))
+            return redirect(reverse("plans:task", args=[task.pk]) + "#comments")
+    return _render_detail(request, task, comment_form=form)
+
+
+@login_required
+@require_GET
+def task_evidence(request, pk, comment_pk):
+    """An evidence file, for those who see the task."""
+    task = _task_for(request.user, pk)
+    comment = get_object_or_404(TaskComment, pk=comment_pk, task=task)
+    if not comment.evidence:
+        raise Http404
+    try:
+        handle = comment.evidence.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    extension = comment.evidence.name.rsplit(".", 1)[-1].lower()
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=comment.evidence_name or f"minh-chung.{extension}",
+        content_type=services.EVIDENCE_CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
+
+
+# --- assigning ---------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_new(request):
+    user = request.user
+    initial = {"weight": 1, "output_issued_by": forms.ISSUER_LEAD}
+    parent = None
+    parent_id = _int_param(request, "parent")
+    if request.GET.get("parent") and parent_id is None:
+        raise Http404
+    if parent_id is not None:
+        parent = _task_for(user, parent_id)  # 404 before 403: an unseen task stays unseen
+    if not _can_create(user):
+        raise PermissionDenied
+    if parent is not None:
+        # A subtask is usually the lead unit breaking its task down.
+        initial.update(
+            {
+                "parent": parent.pk,
+                "programme": parent.programme_id,
+                "assigned_by": parent.lead_unit_id,
+                "assigning_document": parent.assigning_document_id,
+            }
+        )
+    unit_id = _int_param(request, "unit")
+    if unit_id is not None and parent is None:
+        initial["assigned_by"] = unit_id
+    form = forms.TaskForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.task_create(actor=user, **form.service_data())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã giao nhiệm vụ “%(title)s”.") % {"title": task.title})
+            return redirect("plans:task", task.pk)
+    return render(request, "plans/tasks/form.html", {"form": form, "task": None, "parent": parent})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request, pk):
+    user = request.user
+    task = _task_for(user, pk, rules.can_change_assignment)
+    if request.method == "POST":
+        form = forms.TaskForm(request.POST, user=user, task=task)
+    else:
+        form = forms.TaskForm(user=user, task=task, initial=forms.TaskForm.initial_for(task))
+    if request.method == "POST" and form.is_valid():
+        revision = form.cleaned_data.get("revision")
+        if revision is None:
+            form.add_error(None, _("Biểu mẫu thiếu số phiên bản; hãy tải lại trang rồi sửa lại."))
+        else:
+            data = form.service_data()
+            try:
+                services.task_update(actor=user, task=task, revision=revision, **data)
+            except services.StaleTask as error:
+                form = _stale_form(forms.TaskForm, request, error, user=user, task=task)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Đã lưu thay đổi của nhiệm vụ."))
+                return redirect("plans:task", task.pk)
+    return render(request, "plans/tasks/form.html", {"form": form, "task": task, "parent": None})
+
+
+# --- pickers (htmx) ----------------------------------------------------------------------------
+def _pick_field(request) -> str:
+    field = request.GET.get("field", "unit")
+    return field if field.replace("_", "").isalnum() else "unit"
+
+
+def _render_pick(request, hits):
+    return render(
+        request,
+        "plans/tasks/partials/pick_results.html",
+        {
+            "hits": hits,
+            "field": _pick_field(request),
+            "query": _query(request),
+            "input_type": "checkbox" if request.GET.get("multiple") == "1" else "radio",
+        },
+    )
+
+
+@login_required
+@require_GET
+def pick_unit(request):
+    query = _query(request)
+    units = []
+    if len(query) >= 2:
+        if request.GET.get("scope") == "assign":
+            units = selectors.search_units_in(selectors.assignable_units(request.user), query)
+        else:
+            units = selectors.search_pickable_units(request.user, query)
+    return _render_pick(request, [(u.pk, u.name) for u in units])
+
+
+@login_required
+@require_GET
+def pick_document(request):
+    query = _query(request)
+    docs = selectors.search_documents(request.user, query) if len(query) >= 2 else []
+    return _render_pick(request, [(d.pk, forms.label_of(d)) for d in docs])
+
+
+@login_required
+@require_GET
+def pick_task(request):
+    query = _query(request)
+    found = selectors.search_tasks(request.user, query) if len(query) >= 2 else []
+    return _render_pick(request, [(t.pk, forms.label_of(t)) for t in found])
