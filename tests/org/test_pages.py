@@ -697,3 +697,19 @@ def test_a_page_with_its_styles_and_scripts_weighs_under_150_kb(busy_city, admin
     assert "css/site.css" in assets
     assert any("htmx" in asset for asset in assets)
     assert total < PAGE_BUDGET, f"{total} bytes"
+
+
+def test_the_unit_picker_never_names_a_unit_outside_the_users_scope(tree, login):
+    from tests.conftest import make_user
+    from trienkhai.org.models import AccessRole
+
+    ward_manager = make_user("quanly_anhoi", unit=tree.ward, role=AccessRole.MANAGER)
+    client = login(ward_manager)
+    response = client.post(
+        reverse("org:reorganise", args=[tree.cell.pk, "move"]),
+        {"new_parent": tree.sibling.pk, "effective_on": "01-07-2025"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "bạn không có quyền" in page.lower() or "Không tìm thấy đơn vị" in page
+    assert "Phú Khương" not in page

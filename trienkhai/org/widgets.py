@@ -40,7 +40,11 @@ class UnitPicker(forms.Widget):
         ids = [
             int(v) for v in context["widget"]["value"] if str(v).isdecimal() and int(v) <= MAX_ID
         ]
-        chosen = list(Unit.objects.filter(pk__in=ids).order_by("name")) if ids else []
+        # Only units the field may offer are named back: an id typed into the form for a unit
+        # outside the user's scope must not reveal that unit's name.
+        allowed = getattr(getattr(self, "choices", None), "queryset", None)
+        base = allowed if allowed is not None else Unit.objects.none()
+        chosen = list(base.filter(pk__in=ids).order_by("name")) if ids else []
         context["widget"].update(
             {
                 "chosen": chosen,
