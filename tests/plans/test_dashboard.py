@@ -254,9 +254,51 @@ def test_city_secretary_sees_the_city_dashboard_by_default(world, city_secretary
     assert "Thành ủy Bến Tre" in body
     assert "Xây dựng nghị quyết đô thị thông minh" in body
     assert "Sửa chữa nhà văn hóa khu phố" in body
-    # Charts are SVG images (the page's policy forbids the inline styles matplotlib writes).
-    assert 'src="data:image/svg+xml;base64,' in body
     assert "<svg" in body  # progress bars
+    # Charts are SVG images whose address carries the counts: 1 not started, 1 in progress,
+    # 0 postponed, 2 overdue, 1 done, 0 done late, 0 cancelled.
+    src = (
+        reverse("plans:dashboard_chart", args=["tasks"])
+        + "?v=1%2C1%2C0%2C2%2C1%2C0%2C0&amp;lang=vi"
+    )
+    assert f'src="{src}"' in body
+    assert (
+        'alt="Nhiệm vụ theo tình trạng: Chưa thực hiện 1; Đang thực hiện 1; Quá hạn 2; Hoàn thành 1"'
+        in body
+    )
+
+
+def test_a_chart_is_drawn_from_the_counts_in_its_address(world, viewer, login):
+    client = login(viewer)
+    url = reverse("plans:dashboard_chart", args=["tasks"])
+    response = client.get(url + "?v=1,1,0,2,1,0,0&lang=vi")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert "max-age" in response["Cache-Control"]
+    svg = response.content.decode()
+    assert "Quá hạn" in svg and "Hủy bỏ" not in svg  # empty buckets are left out
+    assert client.get(url + "?v=1,1,0,2,1,0,0").content == response.content  # from the cache
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?v=1,2",
+        "?v=1,1,0,2,1,0,x",
+        "?v=0,0,0,0,0,0,0",
+        "?v=1,1,0,2,1,0,-1",
+        "?v=1,1,0,2,1,0,99999999999",
+    ],
+)
+def test_a_chart_of_bad_counts_is_not_found(world, viewer, login, query):
+    response = login(viewer).get(reverse("plans:dashboard_chart", args=["tasks"]) + query)
+    assert response.status_code == 404
+
+
+def test_an_unknown_chart_is_not_found(world, viewer, login):
+    url = reverse("plans:dashboard_chart", args=["bieu-do"]) + "?v=1"
+    assert login(viewer).get(url).status_code == 404
 
 
 def test_ward_clerk_dashboard_never_shows_a_sibling_ward(world, ward_clerk, login):

@@ -189,6 +189,15 @@ def test_default_dashboard_and_export(world, request, role):
 
 
 @pytest.mark.parametrize("role", [*EVERYONE, "anonymous"])
+def test_charts(world, request, role):
+    """A chart shows only the counts in its address: any account may have one drawn."""
+    client = _client(request, role)
+    url = reverse("plans:dashboard_chart", args=["compliance"]) + "?v=3,1,0,2"
+    assert outcome(client.get(url)) == ("login" if role == "anonymous" else "ok")
+    assert outcome(client.post(url)) == ("login" if role == "anonymous" else 405)
+
+
+@pytest.mark.parametrize("role", [*EVERYONE, "anonymous"])
 def test_calendar_pages(world, request, role, ward_clerk):
     client = _client(request, role)
     expected = "login" if role == "anonymous" else "ok"
@@ -219,6 +228,7 @@ def test_the_feed_answers_to_a_live_token_only(world, request, role, ward_clerk)
 def test_every_url_of_the_part_is_in_the_matrix():
     in_matrix = {name.removeprefix("plans:") for _what, name, *_rest in UNIT_PAGES}
     # Tested above, one test each: the default dashboard and export, the calendar pages.
-    in_matrix |= {"dashboard", "dashboard_xlsx", "calendar_feeds", "calendar_feed_revoke"}
+    in_matrix |= {"dashboard", "dashboard_xlsx", "dashboard_chart"}
+    in_matrix |= {"calendar_feeds", "calendar_feed_revoke"}
     in_matrix |= {"calendar_feed"}
     assert {p.name for p in urls_dashboard.urlpatterns} == in_matrix

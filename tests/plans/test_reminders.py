@@ -145,6 +145,9 @@ def test_each_person_gets_one_digest_a_day_by_mail_and_in_the_app(
     for other in ("Việc của chi bộ", "Việc còn xa", "Việc đã xong", "Sửa nhà văn hóa"):
         assert other not in body
 
+    assert (
+        smtp.to("binh@example.vn")[0].get_content().startswith("Kính gửi đồng chí Nguyễn Văn Bình,")
+    )
     secretary_body = smtp.to("bithu@example.vn")[0].get_content()
     assert "Xây dựng nghị quyết đô thị thông minh" in secretary_body
     assert "Rà soát hộ nghèo" not in secretary_body  # a ward's work goes to the ward

@@ -226,8 +226,11 @@ def test_a_state_body_gets_the_national_motto(tree, admin_user):
     )
     word = open_docx(reviews.review_docx(req, day=dt.date(2024, 2, 5)))
     left, right = word.tables[0].rows[0].cells
-    assert [p.text for p in left.paragraphs][:2] == ["TỈNH BẾN TRE", "ỦY BAN NHÂN DÂN TỈNH BẾN TRE"]
-    assert left.paragraphs[-1].text == "Số:        /BC-UBND"
+    assert [p.text for p in left.paragraphs] == [
+        "ỦY BAN NHÂN DÂN TỈNH BẾN TRE",
+        "",
+        "Số:        /BC-UBND",
+    ]
     assert [p.text for p in right.paragraphs][:2] == [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
@@ -363,3 +366,21 @@ def test_outsider_cannot_see_the_review(five_nos, outsider, login):
     clerk = make_user("vanthu2", unit=five_nos.ward, role=AccessRole.EDITOR)
     response = login(clerk).get(reverse("plans:review_docx", args=[sibling_doc.pk]))
     assert response.status_code == 404
+
+
+def test_a_state_department_names_its_governing_body_above_itself(tree):
+    state = org_services.unit_create(
+        actor=None, parent=None, kind=UnitKind.PROVINCE, name="Tỉnh Bến Tre"
+    )
+    committee = org_services.unit_create(
+        actor=None,
+        parent=state,
+        kind=UnitKind.PEOPLES_COMMITTEE,
+        name="Ủy ban nhân dân tỉnh Bến Tre",
+    )
+    department = org_services.unit_create(
+        actor=None, parent=committee, kind=UnitKind.DEPARTMENT, name="Sở Nội vụ"
+    )
+    assert reviews.superior_line(department, party=False) == "ỦY BAN NHÂN DÂN TỈNH BẾN TRE"
+    assert reviews.superior_line(committee, party=False) == ""
+    assert reviews.superior_line(tree.ward, party=True) == "ĐẢNG BỘ THÀNH PHỐ BẾN TRE"

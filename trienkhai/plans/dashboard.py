@@ -224,6 +224,7 @@ def _sum_counts(rows) -> compliance.Counts:
 
 
 def compliance_buckets(counts: compliance.Counts) -> list["Bucket"]:
+    """The states of the compliance cells, for the chart and the tables."""
     return [
         Bucket(
             state,
@@ -310,6 +311,7 @@ def reports_missing(unit: Unit, today: dt.date, focus: Focus = NO_FOCUS) -> list
 
 
 def reports_received(unit: Unit, focus: Focus = NO_FOCUS) -> QuerySet[Report]:
+    """Reports submitted in the subtree for periods of the focus (or of any time)."""
     return Report.objects.filter(
         focus.reports_q(), unit__path__startswith=unit.path, status=Report.Status.SUBMITTED
     )
@@ -334,6 +336,17 @@ class Bucket:
     count: int
     percent: int
     color: str
+
+
+# The dashboard's charts: a title and the buckets drawn, in order. A chart is drawn from its
+# counts alone, so its address carries them and the drawing can be cached anywhere.
+CHARTS = {
+    "tasks": (_("Nhiệm vụ theo tình trạng"), STATUS_BUCKETS),
+    "compliance": (
+        _("Yêu cầu đối với đơn vị trực thuộc"),
+        [(s, compliance.STATE_LABELS[s], COMPLIANCE_COLORS[s]) for s in compliance.STATES],
+    ),
+}
 
 
 @dataclass
@@ -380,6 +393,13 @@ class Dashboard:
         """Done and done late over all cells."""
         return percent(self.compliance.complied, self.compliance.total)
 
+    def chart_counts(self) -> dict[str, list[int]]:
+        """The counts of each chart in `CHARTS`, in the order of its buckets."""
+        return {
+            "tasks": [self.counts[key] for key, _label, _color in STATUS_BUCKETS],
+            "compliance": [getattr(self.compliance, state) for state in compliance.STATES],
+        }
+
     def status_buckets(self) -> list[Bucket]:
         return [
             Bucket(key, str(label), self.counts[key], percent(self.counts[key], self.total), color)
@@ -413,5 +433,8 @@ def dashboard_for(
         branches=branches(unit, task_rows, cell_rows),
         indicators_off_track=indicators_off_track(unit, today, focus),
         reports_missing=reports_missing(unit, today, focus),
-        reports_received=reports_received(unit, focus).count(),
+        # Without a period in focus: this year's reports.
+        reports_received=reports_received(
+            unit, focus if focus.start else Focus(focus.document, dt.date(today.year, 1, 1))
+        ).count(),
     )

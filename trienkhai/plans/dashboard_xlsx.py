@@ -91,9 +91,13 @@ def workbook(board: dashboard.Dashboard) -> bytes:
             board.compliance_percent,
         ),
         (None, None, None),
-        (_("Chỉ tiêu chưa đạt, có nguy cơ không đạt"), len(board.indicators_off_track), None),
-        (_("Báo cáo quá hạn chưa nộp"), board.reports_missing_count, None),
-        (_("Báo cáo đã nhận"), board.reports_received, None),
+        (_("Chỉ tiêu không đạt, có nguy cơ không đạt"), len(board.indicators_off_track), None),
+        (_("Báo cáo kỳ vừa qua chưa nộp"), board.reports_missing_count, None),
+        (
+            _("Báo cáo đã nhận trong năm %(year)d") % {"year": board.today.year},
+            board.reports_received,
+            None,
+        ),
     ]
     for r, (a, b, c) in enumerate(lines, 1):
         for col, value in enumerate((a, b, c), 1):

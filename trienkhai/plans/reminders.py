@@ -119,7 +119,8 @@ class Digest:
 
     def body(self) -> str:
         site = settings.TRIENKHAI_SITE_URL
-        name = self.user.get_full_name() or self.user.get_username()
+        person = getattr(self.user, "person", None)
+        name = person.full_name if person else self.user.get_full_name() or self.user.get_username()
         out = [
             f"Kính gửi đồng chí {name},",
             "",

@@ -36,7 +36,7 @@ from trienkhai.documents.exports import clean, header_date, place_of
 from trienkhai.lib import charts
 from trienkhai.lib.dates import format_vi
 from trienkhai.lib.text import fold
-from trienkhai.org.models import Sector, Unit
+from trienkhai.org.models import Sector, Unit, UnitKind
 from trienkhai.org.selectors import ancestors
 
 from . import dashboard, selectors_programmes
@@ -140,6 +140,8 @@ def opening_text(req: ReviewRequest) -> str:
 
 
 def superior_line(unit: Unit, party: bool) -> str:
+    """The line above the issuer's name: the superior Party organisation of a Party committee
+    ("ĐẢNG BỘ TỈNH BẾN TRE"), the governing body of a State department; none otherwise."""
     parent = unit.parent_unit()
     if parent is None:
         return ""
@@ -149,7 +151,7 @@ def superior_line(unit: Unit, party: bool) -> str:
             if folded.startswith(prefix + " "):
                 return f"Đảng bộ {level} {place_of(parent.name)}".upper()
         return ""
-    return parent.name.upper()
+    return parent.name.upper() if unit.kind == UnitKind.DEPARTMENT else ""
 
 
 def number_line(unit: Unit, document, party: bool) -> str:

@@ -1,9 +1,7 @@
 """Pages of the dashboard, the review draft and the calendar feeds. Thin: check what the user may
 see, ask `dashboard`, `reviews` or `calendar`, render."""
 
-import base64
-import hashlib
-import json
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -14,8 +12,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -57,39 +55,24 @@ def _chosen_unit(request) -> Unit | None:
 
 
 CHART_CACHE_SECONDS = 24 * 3600
-
-
-def _bar_chart(buckets: list[dashboard.Bucket], title: str) -> dict:
-    """A bar chart of the buckets as an image for an <img> (the page's policy forbids the inline
-    styles matplotlib's SVG carries; an image is a document of its own).
-
-    Drawing takes ~50 ms, so each drawing is kept in the cache under its inputs: the same
-    numbers in the same words are drawn once, and any change of a number is a new key.
-    """
-    inputs = [title, [(b.label, b.count, b.color) for b in buckets]]
-    key = "plans:chart:" + hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
-
-    def draw() -> str:
-        svg = charts.bar_chart(
-            [b.label for b in buckets],
-            [b.count for b in buckets],
-            title=title,
-            colors=[b.color for b in buckets],
-        )
-        return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-
-    alt = title + ": " + "; ".join(f"{b.label} {b.count}" for b in buckets)
-    return {"src": cache.get_or_set(key, draw, CHART_CACHE_SECONDS), "alt": alt}
+MAX_COUNT = 10**9
 
 
 def _charts(board: dashboard.Dashboard) -> list[dict]:
+    """The page's charts as images whose address carries their counts: the page answers without
+    drawing, the browser fetches the drawings in parallel and keeps them (the page's policy
+    forbids the inline styles matplotlib's SVG carries anyway; an image is its own document)."""
     out = []
-    buckets = [b for b in board.status_buckets() if b.count]
-    if buckets:
-        out.append(_bar_chart(buckets, _("Nhiệm vụ theo tình trạng")))
-    cells = [b for b in dashboard.compliance_buckets(board.compliance) if b.count]
-    if cells:
-        out.append(_bar_chart(cells, _("Yêu cầu đối với đơn vị trực thuộc")))
+    for kind, counts in board.chart_counts().items():
+        if not any(counts):
+            continue
+        title, buckets = dashboard.CHARTS[kind]
+        query = urlencode({"v": ",".join(map(str, counts)), "lang": get_language()})
+        alt = f"{title}: " + "; ".join(
+            f"{label} {n}" for (_key, label, _color), n in zip(buckets, counts, strict=True) if n
+        )
+        src = reverse("plans:dashboard_chart", args=[kind]) + "?" + query
+        out.append({"src": src, "alt": alt})
     return out
 
 
@@ -135,6 +118,41 @@ def dashboard_export(request):
     board = dashboard.dashboard_for(unit, list_size=dashboard_xlsx.LIST_ROWS)
     response = HttpResponse(dashboard_xlsx.workbook(board), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{dashboard_xlsx.filename(board)}"'
+    return response
+
+
+@login_required
+@require_GET
+def dashboard_chart(request, kind):
+    """A bar chart of the counts in ?v= (SVG): drawn once per counts and language, then cached
+    by the server and, for a day, by the browser. It shows only the numbers it is given."""
+    if kind not in dashboard.CHARTS:
+        raise Http404
+    title, buckets = dashboard.CHARTS[kind]
+    raw = request.GET.get("v", "")
+    parts = raw.split(",")
+    if len(parts) != len(buckets) or not all(p.isascii() and p.isdigit() for p in parts):
+        raise Http404
+    counts = [int(p) for p in parts]
+    if max(counts) > MAX_COUNT or not any(counts):
+        raise Http404
+    shown = [
+        (label, n, color) for (_key, label, color), n in zip(buckets, counts, strict=True) if n
+    ]
+
+    def draw() -> bytes:
+        return charts.bar_chart(
+            [str(label) for label, _n, _c in shown],
+            [n for _l, n, _c in shown],
+            title=str(title),
+            colors=[c for _l, _n, c in shown],
+        )
+
+    key = f"plans:chart:{kind}:{get_language()}:{','.join(map(str, counts))}"
+    response = HttpResponse(
+        cache.get_or_set(key, draw, CHART_CACHE_SECONDS), content_type="image/svg+xml"
+    )
+    response["Cache-Control"] = f"private, max-age={CHART_CACHE_SECONDS}"
     return response
 
 
@@ -345,6 +363,7 @@ def calendar_feed(request, token):
     calendar.feed_touch(feed)
     response = HttpResponse(calendar.feed_ics(feed), content_type=calendar.CONTENT_TYPE)
     response["Content-Disposition"] = 'inline; filename="trienkhai.ics"'
-    response["Cache-Control"] = "private, max-age=900"
+    # Asked again each time, so a revoked address stops at once.
+    response["Cache-Control"] = "private, no-cache"
     response["X-Robots-Tag"] = "noindex"
     return response
