@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -233,6 +234,13 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # One digest per person each morning: tasks due within 7 days, overdue ones, missing reports.
+    "plans-daily-digests": {
+        "task": "trienkhai.plans.jobs.send_daily_digests",
+        "schedule": crontab(hour=6, minute=30),
+    },
+}
 # A person is reminded of the same thing at most once in this many minutes.
 TRIENKHAI_REMINDER_INTERVAL_MINUTES = env_int("TRIENKHAI_REMINDER_INTERVAL_MINUTES", 60)
 

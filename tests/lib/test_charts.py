@@ -21,3 +21,10 @@ def test_a_line_chart_is_an_svg_with_its_vietnamese_labels():
 def test_a_bar_chart_renders_as_png_for_word_files():
     png = bar_chart(["Đã hoàn thành", "Quá hạn"], [12, 3], fmt="png")
     assert png.startswith(b"\x89PNG")
+
+
+def test_inline_svg_carries_no_inline_style_that_the_content_security_policy_would_block():
+    svg = as_svg_text(line_chart({"Rác thải được thu gom": [(2016, 70), (2020, 95.5)]}, target=90))
+    assert "style=" not in svg
+    assert "<style" not in svg
+    assert 'fill="#0b4f9c"' in svg or 'stroke="#0b4f9c"' in svg

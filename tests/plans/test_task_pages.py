@@ -10,9 +10,14 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.plans.test_tasks import PNG, make_task, media, refresh, register, report, state  # noqa: F401
+from tests.plans import test_tasks as base
+from tests.plans.test_tasks import PNG, make_task, refresh, register, report
 from trienkhai.documents.models import Document
 from trienkhai.plans.models import Programme, Task, TaskStatus
+
+# Fixtures shared with the service tests.
+media = base.media
+state = base.state
 
 D = dt.date
 TODAY = dt.date.today()
@@ -477,7 +482,7 @@ def test_comment_with_evidence_and_its_download(
     ward_clerk,
     propaganda_officer,
     media,
-    login,  # noqa: F811
+    login,
 ):
     task = tasks.ward_task
     response = login(ward_clerk).post(
@@ -501,7 +506,7 @@ def test_comment_with_evidence_and_its_download(
     assert "Đã dự thảo quy chế" in page and "buoi-hop.png" in page
 
 
-def test_a_bad_evidence_file_is_refused_and_the_text_is_kept(tasks, ward_clerk, media, login):  # noqa: F811
+def test_a_bad_evidence_file_is_refused_and_the_text_is_kept(tasks, ward_clerk, media, login):
     response = login(ward_clerk).post(
         reverse("plans:task_comment", args=[tasks.ward_task.pk]),
         {
@@ -520,7 +525,7 @@ def test_the_city_finds_its_peoples_committee_and_the_departments_in_the_picker(
     state,
     propaganda_officer,
     ward_clerk,
-    login,  # noqa: F811
+    login,
 ):
     page = page_of(
         login(propaganda_officer).get(
@@ -564,7 +569,7 @@ def test_the_task_picker_finds_only_visible_tasks(tasks, ward_clerk, login):
 
 
 def test_the_assigning_unit_picker_offers_only_units_one_may_assign_for(
-    state,  # noqa: F811
+    state,
     propaganda_officer,
     login,
 ):

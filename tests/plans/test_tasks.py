@@ -361,6 +361,22 @@ def test_done_within_the_month_is_done_and_after_it_is_done_late(tree):
     assert (late.status, late.completed_on) == (TaskStatus.DONE_LATE, D(2021, 1, 1))
 
 
+def test_correcting_the_deadline_of_a_finished_task_decides_lateness_again(tree):
+    task = make_task(tree, deadline=D(2020, 12, 1), deadline_precision="month")
+    task = report(task, status="done", completed_on=D(2021, 1, 10), today=D(2021, 1, 10))
+    assert task.status == TaskStatus.DONE_LATE
+
+    task = services.task_update(
+        actor=None,
+        task=task,
+        revision=task.revision,
+        deadline=D(2021, 1, 1),
+        deadline_precision="quarter",
+    )
+
+    assert task.status == TaskStatus.DONE
+
+
 def test_a_completion_date_in_the_future_is_refused(tree):
     task = make_task(tree)
 

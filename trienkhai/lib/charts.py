@@ -6,6 +6,7 @@ small and searchable.
 """
 
 import io
+import re
 from collections.abc import Sequence
 
 import matplotlib
@@ -86,8 +87,30 @@ def bar_chart(
     return _render(fig, fmt)
 
 
+_STYLE_ATTR = re.compile(r'style="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
+
+
+def _as_attributes(match: re.Match) -> str:
+    """style="fill: #fff; stroke: #000" → fill="#fff" stroke="#000" (presentation attributes)."""
+    pairs = []
+    for declaration in match.group(1).split(";"):
+        name, _sep, value = declaration.partition(":")
+        name, value = name.strip(), value.strip().replace('"', "'")
+        if name and value:
+            pairs.append(f'{name}="{value}"')
+    return " ".join(pairs)
+
+
 def as_svg_text(data: bytes) -> str:
-    """SVG bytes as text to place inline in a page (drops the XML prolog)."""
+    """SVG bytes as text to place inline in a page, safe under the site's Content-Security-Policy.
+
+    The policy forbids inline style (style="..." and <style>), which matplotlib uses for every
+    colour: the declarations become SVG presentation attributes, which the policy allows, and
+    the global style element (line joins) is dropped. The XML prolog goes too.
+    """
     text = data.decode("utf-8")
     start = text.find("<svg")
-    return text[start:] if start >= 0 else text
+    text = text[start:] if start >= 0 else text
+    text = _STYLE_ELEMENT.sub("", text)
+    return _STYLE_ATTR.sub(_as_attributes, text)

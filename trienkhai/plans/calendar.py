@@ -13,6 +13,7 @@ event on its last day, so a calendar is not covered by a bar for months.
 import datetime as dt
 import hashlib
 import secrets
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -123,8 +124,7 @@ def _event_span(task: Task) -> tuple[dt.date, dt.date]:
 
 
 def _host() -> str:
-    site = settings.TRIENKHAI_SITE_URL
-    return site.split("://", 1)[-1].split("/", 1)[0] or "trienkhai"
+    return urlsplit(settings.TRIENKHAI_SITE_URL).hostname or "trienkhai"
 
 
 def task_event(task: Task, today: dt.date, host: str) -> Event:
@@ -168,8 +168,7 @@ def feed_ics(feed: CalendarFeed, *, today: dt.date | None = None) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    name = feed.user.get_full_name() or feed.user.get_username()
-    cal.add("x-wr-calname", f"Thời hạn nhiệm vụ — {name}")
+    cal.add("x-wr-calname", f"Thời hạn nhiệm vụ — {reminders.display_name(feed.user)}")
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     cal.add("x-published-ttl", "PT1H")
     cal.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})

@@ -11,6 +11,4 @@ def close_tasks_on_output(sender, document, **kwargs):
 
 
 def connect() -> None:
-    document_issued.connect(
-        close_tasks_on_output, dispatch_uid="plans.close_tasks_on_output"
-    )
+    document_issued.connect(close_tasks_on_output, dispatch_uid="plans.close_tasks_on_output")

@@ -37,6 +37,14 @@ LISTED = 20  # items per section of an e-mail; the rest are counted
 NOTIFYING_ROLES = (AccessRole.EDITOR, AccessRole.MANAGER)
 
 
+def display_name(user) -> str:
+    """The person's name when the account belongs to a person, else the account's own name."""
+    person = getattr(user, "person", None)
+    if person is not None:
+        return person.full_name
+    return user.get_full_name() or user.get_username()
+
+
 def digest_key(user, day: dt.date) -> str:
     return f"digest:{user.pk}:{day.isoformat()}"
 

@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -161,20 +159,21 @@ def unit_q(units: list[Unit], *, subtree: bool, role: str = "") -> Q:
     """Tasks led by (role "lead"), coordinated by ("coordinating"), or either, for `units` or
     their subtrees."""
     if subtree:
-        lead = Q(pk__in=[])
-        coordination = Q(pk__in=[])
+        paths = Q(pk__in=[])
         for unit in units:
-            lead |= Q(lead_unit__path__startswith=unit.path)
-            coordination |= Q(unit__path__startswith=unit.path)
+            paths |= Q(path__startswith=unit.path)
+        ids = Unit.objects.filter(paths).values("pk")
     else:
-        lead = Q(lead_unit__in=units)
-        coordination = Q(unit__in=units)
-    coordinated = Exists(TaskCoordination.objects.filter(coordination, task=OuterRef("pk")))
+        ids = [unit.pk for unit in units]
+    # Uncorrelated subqueries: each runs once and is hashed (an EXISTS per task row would run a
+    # million times on a national list).
+    lead = Q(lead_unit__in=ids)
+    coordinated = Q(pk__in=TaskCoordination.objects.filter(unit__in=ids).values("task_id"))
     if role == "lead":
         return lead
     if role == "coordinating":
-        return Q(coordinated)
-    return lead | Q(coordinated)
+        return coordinated
+    return lead | coordinated
 
 
 def apply_filters(qs: QuerySet[Task], f: TaskFilters, day: dt.date | None = None):

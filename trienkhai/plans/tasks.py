@@ -468,6 +468,10 @@ def task_update(*, actor, task: Task, revision: int, coordinating_units=None, **
     values["deadline_end"] = (
         dates.period_end(data["deadline"], data["deadline_precision"]) if data["deadline"] else None
     )
+    if stored.status in DONE_STATUSES and stored.completed_on is not None:
+        # A corrected deadline decides again whether the finished task was late.
+        late = values["deadline_end"] is not None and stored.completed_on > values["deadline_end"]
+        values["status"] = TaskStatus.DONE_LATE if late else TaskStatus.DONE
     values["updated_at"] = timezone.now()
     # The claim: only the revision the user saw may be replaced.
     claimed = Task.objects.filter(pk=stored.pk, revision=revision).update(

@@ -99,10 +99,10 @@ def task_mine(request):
 
 def _render_list(request, *, mine: bool):
     form, filters, qs, own_units = _list_context(request, mine=mine)
-    page = Paginator(selectors.list_queryset(qs, soon_days=filters.soon_days), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
     counts = selectors.summary(qs, soon_days=filters.soon_days)
+    paginator = Paginator(selectors.list_queryset(qs, soon_days=filters.soon_days), PAGE_SIZE)
+    paginator.count = counts["total"]  # counted with the summary already: one scan less
+    page = paginator.get_page(request.GET.get("page"))
     export_query = request.GET.copy()
     export_query.pop("page", None)
     if mine:
