@@ -331,3 +331,215 @@ def test_the_rules_were_consulted_on_and_signed_before_20_september(db):
     assert round_.recipients.filter(answered_at__isnull=True).exists()  # some never answered
     assert round_.comments.filter(resolution=Resolution.PENDING).exists()  # synthesis under way
     assert Comment.objects.filter(consultation__document__summary=REGIME, is_late=True).exists()
+
+
+# --- plans: programmes, tasks, requirements, reports, the Five No's -----------------------------
+def plan_counts() -> tuple[int, ...]:
+    from trienkhai.documents.models import Document, DocumentRelation
+    from trienkhai.plans.models import (
+        Indicator,
+        Measurement,
+        Programme,
+        Report,
+        ReportSchedule,
+        Requirement,
+        RequirementTarget,
+        Task,
+    )
+
+    models = [
+        Programme,
+        Indicator,
+        Measurement,
+        Task,
+        Requirement,
+        RequirementTarget,
+        ReportSchedule,
+        Report,
+        Document,
+        DocumentRelation,
+        AuditEntry,
+    ]
+    return tuple(model.objects.count() for model in models)
+
+
+def test_the_four_action_programmes_carry_out_the_congress_resolution(db):
+    from trienkhai.documents.models import DocumentRelation
+    from trienkhai.plans.models import Precision, Programme, TaskStatus
+
+    programmes = list(Programme.objects.select_related("programme_document").order_by("pk"))
+    assert [p.programme_document.number_text for p in programmes] == [
+        "01-CTr/ThU",
+        "02-CTr/ThU",
+        "03-CTr/ThU",
+        "04-CTr/ThU",
+    ]
+    assert {p.field for p in programmes} == {
+        "Thương mại, dịch vụ",
+        "Quản lý đô thị",
+        "Công tác cán bộ",
+        "Dân vận",
+    }
+    city = unit(KEY_CITY_PARTY)
+    statuses, precisions = set(), set()
+    overdue_at_the_reform = 0
+    for p in programmes:
+        doc = p.programme_document
+        assert doc.doc_type == "CTr" and doc.issuer_unit == city
+        assert dt.date(2020, 8, 1) <= doc.issued_on <= dt.date(2020, 9, 30)
+        assert p.document.number_text == "01-NQ/ĐH"
+        assert DocumentRelation.objects.filter(
+            source=doc, target=p.document, kind="implements"
+        ).exists()
+        assert (p.owner_unit, p.start_year, p.end_year) == (city, 2020, 2025)
+        assert 1 <= p.indicators.count() <= 3
+        for indicator in p.indicators.all():
+            years = {m.measured_on.year for m in indicator.measurements.all()}
+            assert years and years <= set(range(2021, 2025))
+        assert 3 <= p.tasks.count() <= 5
+        for task in p.tasks.all():
+            assert task.lead_unit_id and task.assigned_by == city
+            statuses.add(task.status)
+            precisions.add(task.deadline_precision)
+            overdue_at_the_reform += task.is_overdue(dt.date(2025, 6, 30))
+            if task.status == TaskStatus.POSTPONED:
+                assert task.postponed_reason
+    assert {
+        TaskStatus.DONE,
+        TaskStatus.DONE_LATE,
+        TaskStatus.IN_PROGRESS,
+        TaskStatus.POSTPONED,
+    } <= statuses
+    assert set(Precision.values) == precisions
+    assert overdue_at_the_reform >= 2
+    urban = Programme.objects.get(field="Quản lý đô thị")
+    points = urban.indicators.get(measure_unit="điểm")
+    assert points.direction == "reach" and points.target_value == 75
+    # Coordinating units come from the tree: the provincial departments among them.
+    assert urban.tasks.filter(coordinating_units__name="Sở Xây dựng tỉnh Bến Tre").exists()
+
+
+def test_the_5_smart_task_was_closed_by_its_resolution(db):
+    from trienkhai.plans.models import Precision, Task, TaskStatus
+
+    task = Task.objects.get(title__contains="“5 thông minh”")
+    assert task.lead_unit.name == "UBND thành phố Bến Tre"
+    assert task.coordinating_units.count() == 5
+    assert all(u.name.startswith("Sở ") for u in task.coordinating_units.all())
+    assert (task.deadline_precision, task.deadline_text) == (Precision.MONTH, "tháng 12-2020")
+    assert (task.output_doc_type, task.output_issuer) == ("NQ", unit(KEY_CITY_PARTY))
+    assert task.status in (TaskStatus.DONE, TaskStatus.DONE_LATE)
+    assert task.output_document.number_text == "05-NQ/ThU"
+    assert task.completed_on == task.output_document.issued_on
+    assert task.completed_on.strftime("%Y-%m") == "2020-12"
+    assert AuditEntry.objects.filter(
+        object_id=str(task.pk), note__startswith="Tự động hoàn thành"
+    ).exists()
+
+
+def test_the_dissemination_of_plan_07_was_due_in_september_2020(db):
+    from trienkhai.plans.models import Task, TaskStatus
+
+    task = Task.objects.get(parent=None, assigning_document__number_text="07-KH/ThU")
+    assert task.deadline_text == "tháng 9-2020"
+    assert task.subtasks.count() == 15  # 11 classes, and one subtask per commune and ward
+    assert task.progress == 100
+    assert task.status == TaskStatus.DONE_LATE  # two wards reported in October
+    assert task.subtasks.filter(status=TaskStatus.DONE_LATE).count() == 2
+
+
+def test_the_compliance_matrix_of_the_working_rules_shows_done_late_and_missing(db):
+    from trienkhai.plans import compliance
+    from trienkhai.plans.models import Requirement
+
+    admin = get_user_model().objects.get(username="admin")
+    rules_req = Requirement.objects.get(doc_type="QC")
+    assert rules_req.implements.number_text == "01-NQ/ĐH"
+    assert rules_req.targets.count() == 51  # as on the day it was set, moved cells included
+    matrix = compliance.build_matrix(admin, [rules_req])
+    counts = matrix.counts[0]
+    assert counts.total == 51
+    assert counts.done > counts.late > 0
+    assert counts.overdue > 0  # no working rules in the register, deadline long past
+    assert counts.done + counts.late + counts.overdue == 51
+    before_the_deadline = compliance.build_matrix(admin, [rules_req], today=dt.date(2020, 9, 20))
+    assert before_the_deadline.counts[0].missing > 0
+    rows = {row.unit.name: row for row in matrix.rows}
+    police = rows["Đảng bộ Công an thành phố"]
+    assert police.ended_note == "đã giải thể ngày 1-3-2025"
+    assert police.cells[0].state == compliance.OVERDUE
+    an_hoi = rows["Đảng ủy Phường An Hội"]
+    assert an_hoi.ended_note.startswith("đã hợp nhất vào Đảng ủy phường An Hội")
+    assert an_hoi.cells[0].document.number_text == "01-QC/ĐU"
+
+
+def test_a_year_of_quarterly_reports_with_late_and_missing_ones(db):
+    from trienkhai.plans import reports
+    from trienkhai.plans.models import Report, ReportSchedule
+
+    schedule = ReportSchedule.objects.get()
+    assert schedule.starts_on == dt.date(2020, 10, 1)
+    today = dt.date(2021, 12, 31)
+    starts = [dt.date(2020, 10, 1), dt.date(2021, 1, 1), dt.date(2021, 4, 1), dt.date(2021, 7, 1)]
+    late = missing = 0
+    for start in starts:
+        period = reports.period_for(schedule, start)
+        counts = reports.period_counts(
+            reports.expected_units(schedule, period), schedule, period, today
+        )
+        assert counts.expected == 16  # the 14 ward committees, the military and the police
+        assert counts.submitted >= 15
+        late += counts.late
+        missing += counts.missing
+    assert late >= 2 and 1 <= missing <= 2
+    submitted = Report.objects.filter(status=Report.Status.SUBMITTED)
+    assert submitted.count() == 64 - missing
+    # Submitted in 2020–2021, on the day recorded, lateness judged on that day.
+    assert all(r.submitted_at.year in (2020, 2021) for r in submitted)
+    assert all(r.is_late == (r.submitted_at.date() > r.due_on) for r in submitted)
+
+
+def test_the_five_nos_indicators_reached_their_2020_goals(db):
+    import docx
+
+    from trienkhai.documents.models import Document
+    from trienkhai.plans import reviews, selectors_programmes
+    from trienkhai.plans.indicators import IndicatorStatus
+    from trienkhai.plans.models import Direction
+
+    resolution = Document.objects.get(number_text="01-NQ/ThU")
+    indicators = list(resolution.indicators.order_by("pk"))
+    assert [i.direction for i in indicators] == [
+        Direction.ELIMINATE,
+        Direction.ELIMINATE,
+        Direction.AT_LEAST,
+        Direction.AT_MOST,
+        Direction.AT_MOST,
+    ]
+    for indicator in indicators:
+        years = {m.measured_on.year for m in indicator.measurements.all()}
+        assert years == set(range(2015, 2021))
+        assert indicator.target_end == dt.date(2020, 12, 31)
+        for day in (dt.date(2021, 1, 1), dt.date.today()):
+            status = selectors_programmes.indicator_assessment(indicator, day).status
+            assert status == IndicatorStatus.ACHIEVED, indicator.name
+    houses = indicators[0]
+    assert houses.measurements.get(measured_on=dt.date(2020, 9, 15)).value == 2  # "basically"
+    req = reviews.ReviewRequest(
+        document=resolution, unit=unit(KEY_CITY_PARTY), start_year=2015, end_year=2020
+    )
+    word = docx.Document(io.BytesIO(reviews.review_docx(req, day=dt.date(2020, 12, 31))))
+    cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
+    assert cells.count("Đã đạt") == 5
+    assert "0 (31-12-2020)" in cells
+    assert any("01-NQ/ThU" in p.text for p in word.paragraphs)
+    assert len(word.inline_shapes) >= 5  # a chart per indicator
+
+
+def test_loading_the_plans_twice_creates_nothing(db):
+    from trienkhai.demo.scenario_plans import load_plans_scenario
+
+    before = plan_counts()
+    assert load_plans_scenario() is False
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    assert plan_counts() == before

@@ -384,3 +384,16 @@ def test_a_state_department_names_its_governing_body_above_itself(tree):
     assert reviews.superior_line(department, party=False) == "ỦY BAN NHÂN DÂN TỈNH BẾN TRE"
     assert reviews.superior_line(committee, party=False) == ""
     assert reviews.superior_line(tree.ward, party=True) == "ĐẢNG BỘ THÀNH PHỐ BẾN TRE"
+
+
+def test_a_resolution_of_october_2015_reviewed_in_2020_has_run_five_years_not_six():
+    from types import SimpleNamespace
+
+    from trienkhai.plans.reviews import ReviewRequest
+
+    october = SimpleNamespace(issued_on=dt.date(2015, 10, 15))
+    assert ReviewRequest(document=october, unit=None, start_year=2015, end_year=2020).years == 5
+    january = SimpleNamespace(issued_on=dt.date(2016, 1, 15))
+    assert ReviewRequest(document=january, unit=None, start_year=2016, end_year=2020).years == 5
+    older = SimpleNamespace(issued_on=dt.date(2010, 5, 1))
+    assert ReviewRequest(document=older, unit=None, start_year=2021, end_year=2023).years == 3

@@ -68,6 +68,8 @@ class AuditEntry(models.Model):
 
 
 def _readable(value, choices: dict):
+    if isinstance(value, bool):  # a raw True/False would show in English on a Vietnamese page
+        return _("Có") if value else _("Không")
     if value in choices:
         return choices[value]
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):

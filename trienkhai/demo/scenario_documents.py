@@ -101,7 +101,7 @@ def load_documents_scenario() -> bool:
         issuer_unit=city,
         number_text="01-NQ/ThU",
         issued_on=D(2015, 10, 15),
-        summary="Nghị quyết của Thành ủy về phấn đấu thực hiện chủ trương “Năm không”: không "
+        summary="Nghị quyết về phấn đấu thực hiện chủ trương “Năm không”: không "
         "nhà ở tạm bợ, không người ăn xin, lang thang là người địa phương, không rác thải bừa "
         "bãi, không ma túy, không trộm cắp",
         signer_title="T/M Thành ủy",

@@ -167,7 +167,7 @@ class FilterForm(forms.Form):
             "min_value": _("Năm ban hành phải từ 1945 trở đi."),
             "max_value": _("Năm ban hành không quá 2100."),
         },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "style": "width:6rem"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "year"}),
     )
     status = forms.ChoiceField(
         label=_("Trạng thái"),

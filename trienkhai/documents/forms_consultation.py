@@ -6,6 +6,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from trienkhai.org.forms import UnitsField, VNDateField
 from trienkhai.org.models import Person, PositionRole, Unit
@@ -53,7 +54,12 @@ class GroupsField(_SafeIds, forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj):
         n = self.counts.get(obj.pk)
-        return f"{obj.name} ({n} người)" if n else obj.name
+        if not n:
+            return obj.name
+        return ngettext("%(name)s (%(n)d người)", "%(name)s (%(n)d người)", n) % {
+            "name": obj.name,
+            "n": n,
+        }
 
 
 class ConsultationForm(forms.Form):

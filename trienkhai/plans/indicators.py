@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import formats, numberformat
+from django.utils import formats, numberformat, timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -346,8 +346,9 @@ def _is_percent(measure_unit: str) -> bool:
     return measure_unit.strip().lower() in {"%", "phần trăm", "percent", "tỷ lệ %", "tỉ lệ %"}
 
 
-def _check_indicator(ind: Indicator, actor) -> None:
-    """Every meaning check of an indicator's definition, errors keyed by form field."""
+def _check_indicator(ind: Indicator, actor, today: dt.date | None = None) -> None:
+    """Every meaning check of an indicator's definition, errors keyed by form field. Its unit
+    must still be active on `today` (the day it is set; the current date by default)."""
     errors: dict[str, str] = {}
     ind.name = (ind.name or "").strip()
     ind.measure_unit = (ind.measure_unit or "").strip()
@@ -411,7 +412,12 @@ def _check_indicator(ind: Indicator, actor) -> None:
                 "Đơn vị của chỉ tiêu phải là %(owner)s (đơn vị chủ trì chương trình) hoặc một "
                 "đơn vị trực thuộc."
             ) % {"owner": owner.name}
-    if ind.unit_id and ind.unit.ended_on is not None and "unit" not in errors:
+    if (
+        ind.unit_id
+        and ind.unit.ended_on is not None
+        and ind.unit.ended_on <= (today or timezone.localdate())
+        and "unit" not in errors
+    ):
         errors["unit"] = _("%(unit)s đã kết thúc hoạt động, không thể giao chỉ tiêu mới.") % {
             "unit": ind.unit.name
         }
@@ -446,9 +452,11 @@ def indicator_create(
     by_subunits: bool = False,
     rollup: str = Rollup.SUM,
     position: int | None = None,
+    today: dt.date | None = None,
 ) -> Indicator:
     """Define an indicator for `unit`, under a programme (whose document it carries) or a
-    document. Raises ValidationError keyed by form field for every bad input."""
+    document. Raises ValidationError keyed by form field for every bad input. `today` is the day
+    it is set (an indicator of 2015 recorded later gives its 2015 date)."""
     if programme is not None:
         if actor is not None and not rules.can_edit_programme(actor, programme):
             raise ValidationError(
@@ -477,7 +485,7 @@ def indicator_create(
         position=position,
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    _check_indicator(indicator, actor)
+    _check_indicator(indicator, actor, today)
     indicator.save()
     audit_record(
         actor=actor,

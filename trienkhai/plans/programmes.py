@@ -4,8 +4,11 @@ A programme belongs to its owner unit (its editors change it) and carries out on
 document the actor can read. Every write is atomic, checked and audited.
 """
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trienkhai.audit.models import AuditEntry
@@ -30,8 +33,9 @@ PROGRAMME_FIELDS = [
 MIN_YEAR, MAX_YEAR = 1945, 2100
 
 
-def _check(programme: Programme, actor) -> None:
-    """Every meaning check of a programme, errors keyed by form field."""
+def _check(programme: Programme, actor, today: dt.date | None = None) -> None:
+    """Every meaning check of a programme, errors keyed by form field. A new programme's owner
+    must still be active on `today` (the day it is set up; the current date by default)."""
     errors: dict[str, str] = {}
     programme.title = (programme.title or "").strip()
     programme.field = (programme.field or "").strip()
@@ -76,7 +80,11 @@ def _check(programme: Programme, actor) -> None:
         errors["owner_unit"] = _("Bạn không có quyền lập chương trình cho %(unit)s.") % {
             "unit": programme.owner_unit.name
         }
-    elif programme.owner_unit.ended_on is not None and programme._state.adding:
+    elif (
+        programme.owner_unit.ended_on is not None
+        and programme.owner_unit.ended_on <= (today or timezone.localdate())
+        and programme._state.adding
+    ):
         errors["owner_unit"] = _("%(unit)s đã kết thúc hoạt động.") % {
             "unit": programme.owner_unit.name
         }
@@ -96,9 +104,11 @@ def programme_create(
     end_year: int,
     description: str = "",
     programme_document: Document | None = None,
+    today: dt.date | None = None,
 ) -> Programme:
     """A new action programme of `owner_unit` carrying out `document` from `start_year` to
-    `end_year`."""
+    `end_year`. `today` is the day it is set up (a programme of 2020 recorded later gives its
+    2020 date: its owner had not ended then)."""
     programme = Programme(
         document=document,
         programme_document=programme_document,
@@ -110,7 +120,7 @@ def programme_create(
         description=description or "",
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    _check(programme, actor)
+    _check(programme, actor, today)
     programme.save()
     audit_record(
         actor=actor,

@@ -184,7 +184,9 @@ def _submitted(schedule_id, period: Period):
 
 
 # --- figures -------------------------------------------------------------------------------------
-def collect_figures(unit: Unit, period: Period, *, today: dt.date | None = None) -> dict:
+def collect_figures(
+    unit: Unit, period: Period, *, today: dt.date | None = None, at: dt.datetime | None = None
+) -> dict:
     """What a report carries besides its text, taken when it is saved: the latest value of each
     indicator measured for the unit up to the end of the period, and the unit's tasks (led by it
     or a unit below it) counted by status. Both computed by the database."""
@@ -219,7 +221,7 @@ def collect_figures(unit: Unit, period: Period, *, today: dt.date | None = None)
         **counts,
     )
     return {
-        "taken_at": timezone.now().isoformat(timespec="seconds"),
+        "taken_at": (at or timezone.now()).isoformat(timespec="seconds"),
         "indicators": rows,
         "tasks": tasks,
     }
@@ -279,7 +281,7 @@ def _check_schedule(
         errors["title"] = _("Hãy nhập tên báo cáo, ví dụ: Báo cáo công tác tuyên giáo hằng quý.")
     if parent_unit is None:
         errors["parent_unit"] = _("Hãy chọn đơn vị nhận báo cáo.")
-    elif not org_rules.can_edit_unit(actor, parent_unit):
+    elif actor is not None and not org_rules.can_edit_unit(actor, parent_unit):
         errors["parent_unit"] = _("“%(unit)s” nằm ngoài phạm vi quyền của bạn.") % {
             "unit": parent_unit.name
         }
@@ -413,16 +415,20 @@ def report_save(
     submit: bool,
     revision: int | None = None,
     today: dt.date | None = None,
+    at: dt.datetime | None = None,
 ) -> Report:
     """Save (`submit=False`, a draft) or submit a unit's report for a period.
 
     There is one report per schedule, unit and period: saving again updates it, with the
     before/after in the audit log. `revision` is the version the writer started from (0 when
     they started a new report); if someone saved in between, nothing is written and a
-    ValidationError says so. Lateness is fixed by the first submission."""
-    today = today or timezone.localdate()
-    now = timezone.now()
-    if not org_rules.can_edit_unit(actor, unit):
+    ValidationError says so. Lateness is fixed by the first submission.
+
+    `at` is the moment of the save, for a report recorded from the paper file (it sets `today`
+    unless given); `actor` None is the system (a loader)."""
+    now = at or timezone.now()
+    today = today or timezone.localdate(now)
+    if actor is not None and not org_rules.can_edit_unit(actor, unit):
         raise ValidationError(
             _("Bạn không có quyền viết báo cáo của “%(unit)s”.") % {"unit": unit.name}
         )
@@ -446,7 +452,7 @@ def report_save(
         errors["results"] = _("Hãy nhập kết quả thực hiện trước khi gửi báo cáo.")
     if errors:
         raise ValidationError(errors)
-    figures = collect_figures(unit, period, today=today)
+    figures = collect_figures(unit, period, today=today, at=now)
 
     existing = Report.objects.filter(
         schedule=schedule, unit=unit, period_start=period.start
@@ -471,6 +477,9 @@ def report_save(
                 report.save()
         except IntegrityError as error:  # another writer created it a moment ago
             raise _conflict() from error
+        if at is not None:  # auto_now wrote the present moment
+            Report.objects.filter(pk=report.pk).update(updated_at=at)
+            report.updated_at = at
         audit_record(
             actor=actor,
             obj=report,

@@ -20,7 +20,8 @@ from trienkhai.documents import rules as document_rules
 from trienkhai.documents.models import ISSUED_STATES, Document, type_choices
 from trienkhai.lib.dates import format_vi
 from trienkhai.org import rules as org_rules
-from trienkhai.org.models import Unit, UnitKind
+from trienkhai.org.models import Unit, UnitKind, UnitPeriod
+from trienkhai.org.selectors import period_at
 
 from .models import Requirement, RequirementTarget
 
@@ -44,12 +45,17 @@ def _record(requirement: Requirement) -> dict:
 
 
 def applicable_units(parent_unit: Unit, unit_kinds: list[str], *, day: dt.date, direct_only=False):
-    """Units of `unit_kinds` below `parent_unit` (not itself) that are active on `day`."""
-    qs = Unit.objects.filter(path__startswith=parent_unit.path, kind__in=unit_kinds).exclude(
+    """Units of `unit_kinds` below `parent_unit` (not itself) that are active on `day`.
+
+    Below means in today's tree, plus the units that sat directly under `parent_unit` on `day`
+    (its history) and have moved elsewhere since: a requirement set on a past day reaches them."""
+    below = Unit.objects.filter(path__startswith=parent_unit.path, kind__in=unit_kinds).exclude(
         pk=parent_unit.pk
     )
     if direct_only:
-        qs = qs.filter(depth=parent_unit.depth + 1)
+        below = below.filter(depth=parent_unit.depth + 1)
+    then = UnitPeriod.objects.filter(period_at(day), parent=parent_unit, kind__in=unit_kinds)
+    qs = Unit.objects.filter(Q(pk__in=below.values("pk")) | Q(pk__in=then.values("unit_id")))
     return qs.filter(Q(established_on__isnull=True) | Q(established_on__lte=day)).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=day)
     )
@@ -65,17 +71,21 @@ def _check(
     doc_type: str,
     implements: Document | None,
     due_on: dt.date | None,
+    today: dt.date | None = None,
 ) -> None:
+    """Every meaning check, errors keyed by form field. `actor` None is the system (a loader);
+    `set_by` must still be active on `today`, the day the requirement is set."""
     errors: dict[str, str] = {}
+    today = today or timezone.localdate()
     if not (title or "").strip():
         errors["title"] = _("Hãy nhập nội dung yêu cầu, ví dụ: Ban hành quy chế làm việc.")
     if set_by is None:
         errors["set_by"] = _("Hãy chọn đơn vị đặt yêu cầu.")
-    elif not org_rules.can_edit_unit(actor, set_by):
+    elif actor is not None and not org_rules.can_edit_unit(actor, set_by):
         errors["set_by"] = _(
             "Bạn không có quyền đặt yêu cầu thay cho “%(unit)s”: cần quyền biên tập đơn vị này."
         ) % {"unit": set_by.name}
-    elif set_by.ended_on is not None:
+    elif set_by.ended_on is not None and set_by.ended_on <= today:
         errors["set_by"] = _("“%(unit)s” đã kết thúc hoạt động ngày %(day)s.") % {
             "unit": set_by.name,
             "day": format_vi(set_by.ended_on),
@@ -86,7 +96,7 @@ def _check(
                 "“%(parent)s” không thuộc phạm vi của “%(unit)s”: chỉ đặt yêu cầu cho các đơn vị "
                 "trực thuộc mình."
             ) % {"parent": parent_unit.name, "unit": set_by.name}
-        elif not org_rules.can_edit_unit(actor, parent_unit):
+        elif actor is not None and not org_rules.can_edit_unit(actor, parent_unit):
             errors["parent_unit"] = _("“%(parent)s” nằm ngoài phạm vi quyền của bạn.") % {
                 "parent": parent_unit.name
             }
@@ -103,7 +113,7 @@ def _check(
             errors["implements"] = _(
                 "Văn bản “%(doc)s” chưa ban hành: chỉ yêu cầu cụ thể hóa văn bản đã ban hành."
             ) % {"doc": implements.number_text or implements.summary[:60]}
-        elif not document_rules.can_view(actor, implements):
+        elif actor is not None and not document_rules.can_view(actor, implements):
             errors["implements"] = _("Không tìm thấy văn bản đã chọn.")
         elif due_on is not None and due_on < implements.issued_on:
             errors["due_on"] = _(
@@ -139,6 +149,7 @@ def requirement_create(
     """
     parent_unit = parent_unit or set_by
     unit_kinds = list(dict.fromkeys(unit_kinds or []))
+    today = today or timezone.localdate()
     _check(
         actor=actor,
         title=title,
@@ -148,8 +159,8 @@ def requirement_create(
         doc_type=doc_type,
         implements=implements,
         due_on=due_on,
+        today=today,
     )
-    today = today or timezone.localdate()
     units = list(
         applicable_units(parent_unit, unit_kinds, day=today, direct_only=direct_only).values_list(
             "pk", flat=True

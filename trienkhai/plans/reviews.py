@@ -74,6 +74,13 @@ class ReviewRequest:
 
     @property
     def years(self) -> int:
+        """Years under review. Counted from the issue date when the document was issued inside
+        the period: one issued on 15-10-2015 and reviewed at the end of 2020 has run five years,
+        not six (2015–2020 spans six calendar years)."""
+        issued = getattr(self.document, "issued_on", None)
+        if issued is not None and issued.year == self.start_year:
+            end = dt.date(self.end_year, 12, 31)
+            return max(1, round((end - issued).days / 365.25))
         return self.end_year - self.start_year + 1
 
     @property

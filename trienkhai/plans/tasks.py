@@ -175,6 +175,10 @@ def _ancestor_ids(task_id: int | None) -> list[int]:
     return chain
 
 
+def _ended_by(unit: Unit, day: dt.date) -> bool:
+    return unit.ended_on is not None and unit.ended_on <= day
+
+
 def _check(
     *,
     actor,
@@ -182,9 +186,13 @@ def _check(
     data: dict,
     coordinating_units: list[Unit],
     changed: set[str],
+    today: dt.date | None = None,
 ) -> None:
-    """Every meaning check of an assignment, all errors at once, keyed by form field."""
+    """Every meaning check of an assignment, all errors at once, keyed by form field. The units
+    named must still be active on `today` (the day of the assignment; the current date by
+    default)."""
     errors: dict[str, list[str]] = {}
+    today = today or timezone.localdate()
 
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
@@ -213,7 +221,7 @@ def _check(
             _("Bạn không có quyền giao nhiệm vụ thay cho “%(unit)s”.") % {"unit": assigned_by.name},
         )
     for field, unit in (("assigned_by", assigned_by), ("lead_unit", lead)):
-        if unit is not None and field in changed and unit.ended_on is not None:
+        if unit is not None and field in changed and _ended_by(unit, today):
             add(
                 field,
                 _("“%(unit)s” đã kết thúc hoạt động từ ngày %(day)s; hãy chọn đơn vị kế thừa.")
@@ -249,7 +257,7 @@ def _check(
         add("coordinating_units", _("Có đơn vị phối hợp bị chọn hai lần."))
     if "coordinating_units" in changed:
         for unit in coordinating_units:
-            if unit.ended_on is not None:
+            if _ended_by(unit, today):
                 add(
                     "coordinating_units",
                     _("“%(unit)s” đã kết thúc hoạt động từ ngày %(day)s.")
@@ -402,9 +410,12 @@ def task_create(
     deadline: dt.date | None = None,
     deadline_precision: str = Precision.DAY,
     weight: int = 1,
+    today: dt.date | None = None,
 ) -> Task:
     """Assign a task. Refused (all reasons at once) when the assigner may not reach the lead
-    unit, the deadline ends before the start, the lead unit also coordinates, and so on."""
+    unit, the deadline ends before the start, the lead unit also coordinates, and so on.
+    `today` is the day of the assignment (work of 2020 recorded later gives its 2020 date: the
+    units had not ended then)."""
     data = _normalise(
         {
             "title": title,
@@ -430,6 +441,7 @@ def task_create(
         data=data,
         coordinating_units=coordinators,
         changed=set(data) | {"coordinating_units"},
+        today=today,
     )
     task = Task(**data, created_by=_user(actor))
     task.save()
