@@ -126,7 +126,11 @@ def test_the_office_consults_the_standing_committee_and_synthesises(page, world,
     table_row.get_by_label("Nội dung tiếp thu, giải trình").fill(
         "Đã bổ sung tại Điều 2 của dự thảo."
     )
-    table_row.get_by_role("button", name="Lưu").click()
+    with page.expect_response(
+        lambda r: r.url.endswith(f"/comments/{comment.pk}/resolve/")
+    ) as saved:
+        table_row.get_by_role("button", name="Lưu").click()
+    assert saved.value.request.headers.get("hx-request") == "true"  # htmx, not a page load
     expect(table_row.get_by_role("status")).to_have_text("Đã lưu")
     expect(page).to_have_url(round_url)
     comment.refresh_from_db()

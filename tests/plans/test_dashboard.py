@@ -394,3 +394,29 @@ def test_reports_missing_name_the_units_that_owe_them(world, city_secretary, log
         io.BytesIO(login(city_secretary).get(reverse("plans:dashboard_xlsx")).content)
     )["Báo cáo chưa nộp"]
     assert [r[3] for r in sheet.iter_rows(min_row=2, values_only=True)] == [world.sibling.name]
+
+
+def test_a_committee_sees_the_tasks_it_gave_to_a_unit_outside_its_subtree(tree, city_secretary):
+    """The City Committee assigns work to the City People's Committee, which sits in the State
+    tree: its dashboard counts that work, in a branch of its own, never under a wrong name."""
+    import datetime as dt
+
+    from trienkhai.org import services as org_services
+    from trienkhai.org.models import UnitKind
+    from trienkhai.plans import dashboard
+    from trienkhai.plans.models import Task
+
+    ubnd = org_services.unit_create(
+        actor=None, parent=None, kind=UnitKind.PEOPLES_COMMITTEE, name="UBND thành phố Bến Tre"
+    )
+    Task.objects.create(
+        title="Tham mưu Nghị quyết chuyên đề “5 thông minh”",
+        assigned_by=tree.city,
+        lead_unit=ubnd,
+        deadline=dt.date(2020, 12, 1),
+        deadline_precision="month",
+    )
+    board = dashboard.dashboard_for(tree.city, today=dt.date(2021, 1, 5))
+    outside = [b for b in board.branches if b.outside]
+    assert len(outside) == 1 and outside[0].tasks == 1 and outside[0].overdue == 1
+    assert all(b.unit is None or b.unit.path.startswith(tree.city.path) for b in board.branches)

@@ -16,7 +16,7 @@ assigned, the requirements implementing it) and a period: the review of a resolu
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -117,8 +117,15 @@ NO_FOCUS = Focus()
 
 # --- tasks -------------------------------------------------------------------------------------
 def tasks_in(unit: Unit, focus: Focus = NO_FOCUS) -> QuerySet[Task]:
-    """Tasks led by `unit` or a unit below it."""
-    return Task.objects.filter(focus.tasks_q(), lead_unit__path__startswith=unit.path)
+    """Tasks led by `unit` or a unit below it, and tasks they assigned to units elsewhere (a
+    City Committee's task for the City People's Committee, which sits in the State tree)."""
+    return Task.objects.filter(
+        focus.tasks_q(),
+        Q(lead_unit__path__startswith=unit.path) | Q(assigned_by__path__startswith=unit.path),
+    )
+
+
+OUTSIDE = "outside"  # the branch of work assigned to units outside the subtree
 
 
 def _status_aggregates(today: dt.date) -> dict:
@@ -158,7 +165,15 @@ def task_counts_by_branch(
     """
     rows = (
         tasks_in(unit, focus)
-        .annotate(branch=Substr("lead_unit__path", 1, _branch_width(unit)))
+        .annotate(
+            branch=Case(
+                When(
+                    lead_unit__path__startswith=unit.path,
+                    then=Substr("lead_unit__path", 1, _branch_width(unit)),
+                ),
+                default=Value(OUTSIDE),
+            )
+        )
         .values("branch")
         .annotate(**_status_aggregates(today))
         .order_by()
@@ -240,7 +255,8 @@ def compliance_buckets(counts: compliance.Counts) -> list["Bucket"]:
 # --- breakdown by sub-unit: one GROUP BY over the path prefix of each child -------------------
 @dataclass
 class Branch:
-    unit: Unit | None  # None: work led by the unit itself
+    unit: Unit | None  # None: work led by the unit itself (or, when `outside`, by others)
+    outside: bool = False
     tasks: int = 0
     overdue: int = 0
     closed: int = 0  # done, done late
@@ -267,7 +283,7 @@ def branches(
     grouped counts; the children's names come in one query."""
     by_path: dict[str, Branch] = {}
     for path, row in task_rows.items():
-        b = by_path.setdefault(path, Branch(None))
+        b = by_path.setdefault(path, Branch(None, outside=path == OUTSIDE))
         b.tasks, b.overdue = row["total"], row[OVERDUE]
         b.closed = row[TaskStatus.DONE] + row[TaskStatus.DONE_LATE]
     for path, counts in cell_rows.items():
@@ -275,9 +291,9 @@ def branches(
         b.cells, b.fulfilled = counts.total, counts.complied
     children = {
         u.path: u
-        for u in Unit.objects.filter(path__in=[p for p in by_path if p != unit.path]).only(
-            "id", "path", "name", "depth", "ended_on", "kind"
-        )
+        for u in Unit.objects.filter(
+            path__in=[p for p in by_path if p not in (unit.path, OUTSIDE)]
+        ).only("id", "path", "name", "depth", "ended_on", "kind")
     }
     rows = []
     for path, b in by_path.items():
