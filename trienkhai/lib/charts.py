@@ -14,6 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402 (the backend must be chosen first)
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 matplotlib.rcParams.update(
     {
@@ -84,6 +85,8 @@ def bar_chart(
     ax.set_xlabel(x_label)
     for pos, value in zip(positions, values, strict=True):
         ax.text(value, pos, f" {value:g}", va="center", fontsize=8)
+    if all(float(v).is_integer() for v in values):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.25 ticks
     return _render(fig, fmt)
 
 
