@@ -543,3 +543,13 @@ def test_loading_the_plans_twice_creates_nothing(db):
     assert load_plans_scenario() is False
     call_command("demo", "--no-serve", stdout=io.StringIO())
     assert plan_counts() == before
+
+
+def test_the_congress_resolution_page_shows_the_programmes_and_tasks_carrying_it_out(client, db):
+    from trienkhai.documents.models import Document
+
+    resolution = Document.objects.get(number_text="01-NQ/ĐH")
+    client.force_login(get_user_model().objects.get(username="admin"))
+    page = client.get(f"/documents/{resolution.pk}/").content.decode()
+    assert "Chương trình, nhiệm vụ thực hiện văn bản này" in page
+    assert page.count("/plans/programmes/") >= 4
