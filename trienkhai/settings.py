@@ -217,6 +217,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 TRIENKHAI_MAX_IMPORT_BYTES = env_int("TRIENKHAI_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
 TRIENKHAI_MAX_DOCUMENT_BYTES = env_int("TRIENKHAI_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)
+# Evidence attached to a task or a measurement (photos, scans, spreadsheets).
+TRIENKHAI_MAX_EVIDENCE_BYTES = env_int("TRIENKHAI_MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)
 
 # --- Cache, Celery, e-mail --------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
