@@ -8,8 +8,6 @@ the database).
 """
 
 import datetime as dt
-import io
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from trienkhai.audit.models import AuditEntry
 from trienkhai.audit.services import audit_record, diff, snapshot
+from trienkhai.documents import files as document_files
 from trienkhai.documents import rules as document_rules
 from trienkhai.documents.models import Document
 from trienkhai.lib import dates
@@ -243,28 +242,14 @@ EVIDENCE_KINDS = {
 
 
 def evidence_limit() -> int:
-    return getattr(settings, "TRIENKHAI_MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)
+    return settings.TRIENKHAI_MAX_EVIDENCE_BYTES
 
 
 def _sniff(data: bytes) -> str | None:
-    """The real kind of an evidence file from its content, never from its name."""
-    if data[:1024].find(b"%PDF-") >= 0:
-        return "pdf"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        if "[Content_Types].xml" in names and "word/document.xml" in names:
-            return "docx"
-        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-            return "xlsx"
-    return None
+    """The real kind of an evidence file from its content (the register's sniffer), or None
+    when it is not one of the kinds accepted as evidence."""
+    kind = document_files._sniff(data)
+    return kind if kind in EVIDENCE_KINDS else None
 
 
 def check_evidence(uploaded) -> tuple[str, bytes]:

@@ -101,7 +101,7 @@ _PLAIN_FIELDS = [
 
 
 def evidence_limit() -> int:
-    return getattr(settings, "TRIENKHAI_MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)
+    return settings.TRIENKHAI_MAX_EVIDENCE_BYTES
 
 
 def _user(actor):
