@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "trienkhai.notifications",
     "trienkhai.documents",
     "trienkhai.plans",
+    "trienkhai.outreach",
+    "trienkhai.surveys",
     "trienkhai.demo",
 ]
 

@@ -15,6 +15,9 @@ urlpatterns = [
     path("documents/", include("trienkhai.documents.urls")),
     path("notifications/", include("trienkhai.notifications.urls")),
     path("plans/", include("trienkhai.plans.urls")),
+    path("outreach/", include("trienkhai.outreach.urls")),
+    path("surveys/", include("trienkhai.surveys.urls")),
+    path("s/", include("trienkhai.surveys.urls_public")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,79 @@
+"""Who may see and change dissemination campaigns and their classes.
+
+A campaign is seen by those who see its organising unit, and by the units it was delegated to
+(and their subtrees). Inside a campaign a delegated ward sees only its own part: its delegation,
+its quotas, its classes — never a sibling ward's. The organising unit's editors change the
+campaign; a delegated unit's editors hold classes and report for their own part.
+"""
+
+from django.db.models import Q, QuerySet
+
+from trienkhai.org import rules as org_rules
+from trienkhai.org.models import Unit
+
+from .models import Campaign, ClassSession, Delegation
+
+
+def filter_campaigns(user, queryset: QuerySet[Campaign]) -> QuerySet[Campaign]:
+    if org_rules.is_admin(user):
+        return queryset
+    owned = org_rules.visible_q(user, field="owner_unit__path")
+    delegated = org_rules.visible_q(user, field="unit__path")
+    to_them = Delegation.objects.filter(delegated).values("campaign_id")
+    return queryset.filter(owned | Q(pk__in=to_them))
+
+
+def can_view_campaign(user, campaign: Campaign) -> bool:
+    return filter_campaigns(user, Campaign.objects.filter(pk=campaign.pk)).exists()
+
+
+def can_manage_campaign(user, campaign: Campaign) -> bool:
+    """Change the campaign itself: documents, deadline, quotas, delegations."""
+    return org_rules.can_edit_unit(user, campaign.owner_unit)
+
+
+def sees_whole_campaign(user, campaign: Campaign) -> bool:
+    return org_rules.can_view_unit(user, campaign.owner_unit)
+
+
+def campaign_units_q(user, campaign: Campaign, field: str = "path") -> Q | None:
+    """The part of a campaign the user sees, as a filter on a unit path; None: all of it."""
+    if sees_whole_campaign(user, campaign):
+        return None
+    return org_rules.visible_q(user, field=field) or Q()
+
+
+def can_hold_class(user, campaign: Campaign, unit: Unit) -> bool:
+    """Organise a class of `campaign` as `unit`: the organising unit, or a unit at or below one
+    the campaign was delegated to, and the user edits that unit."""
+    if not org_rules.can_edit_unit(user, unit):
+        return False
+    if unit.path.startswith(campaign.owner_unit.path):
+        return True
+    for path in campaign.delegations.values_list("unit__path", flat=True):
+        if unit.path.startswith(path):
+            return True
+    return False
+
+
+def filter_classes(user, queryset: QuerySet[ClassSession]) -> QuerySet[ClassSession]:
+    """Classes organised by a unit of the user's scope, or of a campaign they see whole."""
+    if org_rules.is_admin(user):
+        return queryset
+    own = org_rules.visible_q(user, field="organiser__path")
+    whole = org_rules.visible_q(user, field="campaign__owner_unit__path")
+    return queryset.filter(own | whole)
+
+
+def can_view_class(user, session: ClassSession) -> bool:
+    return filter_classes(user, ClassSession.objects.filter(pk=session.pk)).exists()
+
+
+def can_edit_class(user, session: ClassSession) -> bool:
+    return org_rules.can_edit_unit(user, session.organiser) or can_manage_campaign(
+        user, session.campaign
+    )
+
+
+def can_report_delegation(user, delegation: Delegation) -> bool:
+    return org_rules.can_edit_unit(user, delegation.unit)
