@@ -244,6 +244,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trienkhai.plans.jobs.send_daily_digests",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Spent survey codes are rewritten so PostgreSQL keeps no trace of the order of their use.
+    "surveys-reseal-codes": {
+        "task": "trienkhai.surveys.jobs.reseal_codes",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 # A person is reminded of the same thing at most once in this many minutes.
 TRIENKHAI_REMINDER_INTERVAL_MINUTES = env_int("TRIENKHAI_REMINDER_INTERVAL_MINUTES", 60)
