@@ -79,4 +79,11 @@ def _readable(value, choices: dict):
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_FIELD_LABELS = {"parent": _("trực thuộc"), "predecessors": _("tiếp nhận từ")}
+_FIELD_LABELS = {
+    "parent": _("trực thuộc"),
+    "predecessors": _("tiếp nhận từ"),
+    "attendee_count": _("số người trong danh sách"),
+    "present_count": _("có mặt"),
+    "absent_count": _("vắng"),
+    "excused_count": _("vắng có lý do"),
+}

@@ -11,7 +11,7 @@ and when a survey closes; on SQLite rows are updated in place and there is nothi
 
 from django.db import connection, transaction
 
-from .models import Code, ResponseDraft
+from .models import Code, PaperEntry, ResponseDraft
 
 
 def codes_reseal() -> int:
@@ -25,7 +25,9 @@ def codes_reseal() -> int:
         count = cursor.rowcount
         cursor.execute(f"CLUSTER {code_table} USING {code_table}_pkey")
     if not connection.in_atomic_block:
-        # Deleted drafts keep the transaction id of the response that deleted them until vacuum.
+        # Deleted drafts and paper typings keep the transaction id of the response that deleted
+        # them until vacuum.
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM {ResponseDraft._meta.db_table}")
+            cursor.execute(f"VACUUM {PaperEntry._meta.db_table}")
     return count
