@@ -61,8 +61,9 @@ class AuditEntry(models.Model):
                 except FieldDoesNotExist:  # a computed key such as "parent"
                     field = None
                 if field is not None:
-                    label = str(field.verbose_name)
-                    choices = dict(field.flatchoices) if field.choices else {}
+                    # A reverse relation has no verbose name; keep the label found above.
+                    label = str(getattr(field, "verbose_name", label))
+                    choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
             rows.append((label, _readable(before, choices), _readable(after, choices)))
         return rows
 
