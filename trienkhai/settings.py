@@ -250,6 +250,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
     },
 }
+# Wrong survey codes allowed per client address within the window, before a pause.
+TRIENKHAI_RESPOND_FAILURE_LIMIT = env_int("TRIENKHAI_RESPOND_FAILURE_LIMIT", 10)
+TRIENKHAI_RESPOND_FAILURE_SECONDS = env_int("TRIENKHAI_RESPOND_FAILURE_SECONDS", 600)
 # A person is reminded of the same thing at most once in this many minutes.
 TRIENKHAI_REMINDER_INTERVAL_MINUTES = env_int("TRIENKHAI_REMINDER_INTERVAL_MINUTES", 60)
 
