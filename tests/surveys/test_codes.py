@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from trienkhai.audit.models import AuditEntry
 from trienkhai.surveys import audience
 from trienkhai.surveys.models import Code, CodeKind, Survey, SurveyStatus
-from trienkhai.surveys.responses import normalize_code, response_submit
+from trienkhai.surveys.responses import code_display, normalize_code, response_submit
 
 from .builders import DURING, congress_survey, full_answers
 
@@ -49,7 +49,7 @@ def test_codes_are_made_for_each_allocation_up_to_its_forms(world):
 
 
 def test_codes_are_shown_in_two_groups_and_typed_back_in_any_form():
-    assert audience.code_display("ABCDEFGHJK") == "ABCDE-FGHJK"
+    assert code_display("ABCDEFGHJK") == "ABCDE-FGHJK"
     assert normalize_code("abcde-fghjk ") == "ABCDEFGHJK"
     assert normalize_code(" ABCDE FGHJK") == "ABCDEFGHJK"
 
@@ -118,7 +118,7 @@ def test_a_generated_code_records_one_form(world):
     Survey.objects.filter(pk=world.survey.pk).update(status=SurveyStatus.OPEN)
     code = made[0]
     response_submit(
-        code_text=audience.code_display(code.code).lower(), data=full_answers(world), today=DURING
+        code_text=code_display(code.code).lower(), data=full_answers(world), today=DURING
     )
     assert Code.objects.get(pk=code.pk).used
 

@@ -76,7 +76,10 @@ def _check_campaign(campaign: Campaign, actor, documents, target_groups) -> None
             "Bạn không có quyền tổ chức quán triệt thay cho “%(unit)s”: cần quyền biên tập đơn vị "
             "này."
         ) % {"unit": owner.name}
-    elif owner.ended_on is not None and owner.ended_on <= timezone.localdate():
+    # A campaign of the past (entered afterwards) may belong to a unit that has since ended.
+    elif owner.ended_on is not None and owner.ended_on <= (
+        campaign.start_on or timezone.localdate()
+    ):
         errors["owner_unit"] = _("“%(unit)s” đã kết thúc hoạt động ngày %(day)s.") % {
             "unit": owner.name,
             "day": format_vi(owner.ended_on),
@@ -292,7 +295,9 @@ def delegation_create(
                 _("“%(unit)s” không phải đơn vị trực thuộc %(owner)s.")
                 % {"unit": unit.name, "owner": owner.name}
             )
-        elif unit.ended_on is not None:
+        elif unit.ended_on is not None and unit.ended_on <= (
+            campaign.start_on or timezone.localdate()
+        ):
             errors.append(_("“%(unit)s” đã kết thúc hoạt động.") % {"unit": unit.name})
     if deadline and campaign.deadline_end and deadline > campaign.deadline_end:
         errors.append(

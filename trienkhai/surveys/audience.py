@@ -36,11 +36,6 @@ def code_new() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
 
 
-def code_display(code: str) -> str:
-    """ABCDEFGHJK → ABCDE-FGHJK: easier to read out and type from paper."""
-    return "-".join(code[i : i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
-
-
 def code_link(code: str) -> str:
     """The personal link that opens the form for this code."""
     try:

@@ -36,11 +36,12 @@ from .models import Channel, Code, GridRow, PaperEntry, Question, QuestionKind, 
 from .responses import (
     AnswerErrors,
     CodeProblem,
+    code_display,
     normalize_code,
     response_submit,
     survey_problem,
 )
-from .structure import Structure, load
+from .structure import Structure, load, question_numbers
 
 OTHER = answers.OTHER_SUFFIX
 _SEPARATORS = re.compile(r"[\s,;.+/]+")
@@ -48,13 +49,6 @@ _SEPARATORS = re.compile(r"[\s,;.+/]+")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 CHOICE_ONE = (QuestionKind.SINGLE, QuestionKind.LIKERT, QuestionKind.YESNO)
 NUMERIC_KINDS = (*CHOICE_ONE, QuestionKind.MULTI, QuestionKind.GRID)
-
-
-def code_display(code: str) -> str:
-    """A code as printed: groups of five ("ABCDE-FGHJK")."""
-    if len(code) > 5 and len(code) % 5 == 0:
-        return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
-    return code
 
 
 # --- the inputs of the entry screen -----------------------------------------------------------
@@ -79,10 +73,6 @@ class Item:
     slots: list[Slot] = field(default_factory=list)
 
 
-def question_label(question: Question, index: int) -> str:
-    return question.code.strip() if question.code.strip() else f"C{index}"
-
-
 def _legend(question: Question) -> str:
     """The numbers to type, as on the paper: "1 Có · 2 Không"."""
     return " · ".join(f"{c.value} {c.label}" for c in question.choice_list)
@@ -101,8 +91,9 @@ def items(structure: Structure) -> list[Item]:
     """Every question in form order, conditional ones included (a condition is read from the
     answers, not from the screen)."""
     result = []
-    for index, q in enumerate(structure.questions, start=1):
-        label = question_label(q, index)
+    numbers = question_numbers(structure)
+    for q in structure.questions:
+        label = numbers[q.pk]
         name = f"q{q.pk}"
         head = f"{label} {q.text if len(q.text) <= 60 else q.text[:59] + '…'}"
         item = Item(question=q, label=label)

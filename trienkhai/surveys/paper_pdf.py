@@ -2,7 +2,7 @@
 
 Each copy carries its code twice: typed ("Mã phiếu: ABCDE-FGHJK", for the data-entry screen and
 for answering online at /s/) and as a QR code of the personal link. Questions carry the numbers
-shown online (`respond.question_numbers`), choices the numbers typed at data entry (their
+shown online (`structure.question_numbers`), choices the numbers typed at data entry (their
 `value`). The font is DejaVu Sans, shipped with matplotlib, which covers Vietnamese.
 
 Page numbers restart with each copy ("Trang 1/2"): every copy has the same layout (the code
@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from .models import QuestionKind, Survey
-from .respond import condition_note, question_numbers
-from .structure import Structure, load
+from .respond import condition_note
+from .responses import code_display
+from .structure import Structure, load, question_numbers
 
 MAX_COPIES = 1000
 # A print job stays within what a request can build in seconds (a long form, many copies).
@@ -34,11 +35,6 @@ QR_SIZE = 26
 
 def font_dir() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-
-
-def code_display(code: str) -> str:
-    """ "ABCDEFGHJK" -> "ABCDE-FGHJK": groups of five are easier to read and type."""
-    return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
 
 
 def personal_link(code: str) -> str:

@@ -19,16 +19,9 @@ from django.utils.translation import gettext as _
 
 from . import answers
 from .models import Code, QuestionKind, ResponseDraft
-from .structure import Structure
+from .structure import Structure, question_numbers
 
 _TEXT_KEPT = answers.LONG_TEXT_MAX + 1000
-
-
-def question_numbers(structure: Structure) -> dict[int, str]:
-    """The number printed before each question, the same on the paper form, online and on the
-    entry screen: the question's own number ("số câu", C1..Cn from the builder) when it has one,
-    "C" and its rank in the form otherwise."""
-    return {q.pk: (q.code or "").strip() or f"C{i}" for i, q in enumerate(structure.questions, 1)}
 
 
 def page_of(structure: Structure) -> dict[int, int]:

@@ -66,6 +66,14 @@ def normalize_code(text: str) -> str:
     return _CODE_JUNK.sub("", (text or "")).upper()[:24]
 
 
+def code_display(code: str) -> str:
+    """ "ABCDEFGHJK" -> "ABCDE-FGHJK": groups of five are easier to read out and type. Text
+    of another length (a mistyped code) is shown as it was typed."""
+    if len(code) <= 5 or len(code) % 5:
+        return code
+    return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
+
+
 def survey_problem(survey: Survey, today: dt.date | None = None) -> str | None:
     """Why the survey takes no response today, or None."""
     today = today or timezone.localdate()

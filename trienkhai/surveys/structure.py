@@ -55,6 +55,13 @@ def load(survey: Survey) -> Structure:
     )
 
 
+def question_numbers(structure: Structure) -> dict[int, str]:
+    """The number printed before each question, the same on the paper form, online, on the entry
+    screen and in the results: its own number ("số câu", C1..Cn from the builder) when it has
+    one, "C" and its rank in the form otherwise."""
+    return {q.pk: (q.code or "").strip() or f"C{i}" for i, q in enumerate(structure.questions, 1)}
+
+
 def standard_choices(kind: str) -> list[tuple[int, str]]:
     """The choices a likert or yes/no question always has: (value, label)."""
     if kind == QuestionKind.LIKERT:

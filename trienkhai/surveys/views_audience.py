@@ -23,6 +23,7 @@ from . import audience as services
 from . import forms_builder as forms
 from . import rules, selectors
 from .models import CodeKind
+from .responses import code_display
 from .views_builder import survey_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -164,7 +165,7 @@ def _export_rows(survey, batch, allocation_id):
     for code in selectors.codes_of_batch(survey, batch, allocation_id).iterator(chunk_size=2000):
         a = code.allocation
         yield [
-            services.code_display(code.code),
+            code_display(code.code),
             services.code_link(code.code),
             a.unit.name if a else "",
             a.target_group.name if a and a.target_group_id else "",

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from . import paper, rules
 from .forms_paper import PaperEntryForm, PaperResolveForm
 from .models import Code, Survey
-from .responses import AnswerErrors, survey_problem
+from .responses import AnswerErrors, code_display, survey_problem
 from .structure import load
 
 
@@ -48,7 +48,7 @@ def _typed_today(request, survey: Survey) -> int:
 
 
 def _entry_message(request, outcome: paper.Outcome, survey: Survey) -> None:
-    code = paper.code_display(outcome.code.code)
+    code = code_display(outcome.code.code)
     double = survey.double_entry
     if outcome.status == "first":
         messages.info(
