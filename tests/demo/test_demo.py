@@ -553,3 +553,67 @@ def test_the_congress_resolution_page_shows_the_programmes_and_tasks_carrying_it
     page = client.get(f"/documents/{resolution.pk}/").content.decode()
     assert "Chương trình, nhiệm vụ thực hiện văn bản này" in page
     assert page.count("/plans/programmes/") >= 4
+
+
+# --- outreach: the dissemination of 07-KH/ThU and the opinion survey ---------------------------
+def test_plan_07_was_disseminated_in_11_city_classes_and_by_the_14_wards(db):
+    from trienkhai.demo.scenario_outreach import CAMPAIGN_TITLE, HALF_DONE, NOT_STARTED, UNREPORTED
+    from trienkhai.outreach.completion import completion_matrix
+    from trienkhai.outreach.models import Campaign, ClassStatus
+
+    campaign = Campaign.objects.get(title=CAMPAIGN_TITLE)
+    assert campaign.plan_document.number_text == "07-KH/ThU"
+    assert campaign.deadline_text == "tháng 9-2020"
+    city_classes = campaign.classes.filter(organiser=campaign.owner_unit)
+    assert city_classes.count() == 11
+    assert not city_classes.exclude(status=ClassStatus.HELD).exists()
+    assert campaign.delegations.count() == 14
+    admin = get_user_model().objects.get(username="admin")
+    matrix = completion_matrix(campaign, user=admin, today=dt.date(2020, 10, 1))
+    behind = {row.unit.name.removeprefix("Đảng ủy ") for row in matrix.rows if row.behind}
+    assert behind == {NOT_STARTED, HALF_DONE, UNREPORTED}
+    assert 80 <= matrix.total.total.percent <= 100
+
+
+def test_the_an_hoi_clerk_sees_only_the_wards_part_of_the_campaign(client, db):
+    from trienkhai.demo.scenario_outreach import CAMPAIGN_TITLE
+    from trienkhai.outreach.models import Campaign
+
+    campaign = Campaign.objects.get(title=CAMPAIGN_TITLE)
+    client.force_login(get_user_model().objects.get(username="vanthu.anhoi"))
+    page = client.get(f"/outreach/campaigns/{campaign.pk}/").content.decode()
+    assert "Đảng ủy Phường An Hội" in page
+    assert "Lớp học bù cho cán bộ chủ chốt vắng mặt" in page
+    assert "Đảng ủy Phường Phú Khương" not in page
+    assert "Lớp cán bộ chủ chốt thành phố (đợt 1)" not in page
+
+
+def test_the_250_form_survey_was_answered_about_240_times(db):
+    from trienkhai.demo.scenario_outreach import SURVEY_TITLE
+    from trienkhai.surveys.models import Channel, Survey, SurveyStatus, Tally
+    from trienkhai.surveys.responses import tallies_recount
+
+    survey = Survey.objects.get(title=SURVEY_TITLE)
+    assert survey.status == SurveyStatus.CLOSED
+    assert survey.total_forms == 250
+    assert sum(a.forms for a in survey.allocations.all()) == 250
+    assert survey.codes.count() == 250
+    returned = survey.responses.count()
+    assert 230 <= returned <= 245
+    assert survey.codes.filter(used=True).count() == returned
+    assert 5 <= survey.responses.filter(channel=Channel.PAPER).count() <= 20
+    running = set(Tally.objects.filter(survey=survey).values_list("question_id", "choice_id", "n"))
+    tallies_recount(survey)
+    assert set(
+        Tally.objects.filter(survey=survey).values_list("question_id", "choice_id", "n")
+    ) == (running)
+
+
+def test_loading_the_outreach_twice_creates_nothing(db):
+    from trienkhai.demo.scenario_outreach import load_outreach_scenario
+    from trienkhai.outreach.models import ClassSession
+    from trienkhai.surveys.models import Response
+
+    before = (ClassSession.objects.count(), Response.objects.count())
+    assert load_outreach_scenario() is False
+    assert (ClassSession.objects.count(), Response.objects.count()) == before
