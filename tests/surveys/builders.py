@@ -27,13 +27,15 @@ class World:
 
 
 def question(survey, section, kind, text, *, position, choices=(), rows=(), **extra):
+    # Numbered through the whole form, as the builder does.
+    number = Question.objects.filter(survey=survey).count() + 1
     q = Question.objects.create(
         survey=survey,
         section=section,
         kind=kind,
         text=text,
         position=position,
-        code=f"C{position}",
+        code=f"C{number}",
         **extra,
     )
     pairs = standard_choices(kind) or list(enumerate(choices, start=1))

@@ -143,9 +143,9 @@ def test_a_resolution_needs_a_value_for_each_difference(mismatch, login, admin_u
         resolve_url(w), {f"pick_{w.q_trust.pk}": "1", field(w.q_level): "9"}
     )
     page = _page(response)
-    assert "Câu C3: chỉ có lựa chọn 1–3." in page and 'value="9"' in page
+    assert "Câu C7: chỉ có lựa chọn 1–3." in page and 'value="9"' in page
     response = login(admin_user).post(resolve_url(w), {f"pick_{w.q_trust.pk}": "1"})
-    assert "Câu C3: xin chọn giá trị đúng." in _page(response)
+    assert "Câu C7: xin chọn giá trị đúng." in _page(response)
     assert not Response.objects.exists() and PaperEntry.objects.count() == 2
 
 

@@ -126,10 +126,10 @@ def test_choices_above_nine_are_typed_with_two_digits(w):
         ("source", "15", "Câu C2: chỉ có lựa chọn 1–4."),
         ("source", "11", "Câu C2: lựa chọn 1 được gõ hai lần."),
         ("source", "1x", "Câu C2: gõ các số của lựa chọn, ví dụ 134 hoặc 1 3 4."),
-        ("years", "abc", "Câu C2: xin nhập một số, ví dụ 12 hoặc 12,5."),
-        ("years", "95", "Câu C2: số không được lớn hơn 80."),
-        ("years", "1.500", "Câu C2: gõ số không có dấu chấm phân cách hàng nghìn"),
-        ("level", "0", "Câu C3: chỉ có lựa chọn 1–3."),
+        ("years", "abc", "Câu C6: xin nhập một số, ví dụ 12 hoặc 12,5."),
+        ("years", "95", "Câu C6: số không được lớn hơn 80."),
+        ("years", "1.500", "Câu C6: gõ số không có dấu chấm phân cách hàng nghìn"),
+        ("level", "0", "Câu C7: chỉ có lựa chọn 1–3."),
     ],
 )
 def test_bad_digits_get_a_message_naming_the_question(w, name, typed, message):
@@ -223,7 +223,7 @@ def test_an_unasked_question_is_dropped_and_an_asked_one_checked(w, login, propa
     client.post(entry_url(w), typing(w, **{field(w.q_why): "Không cần"}))
     assert not Answer.objects.filter(question=w.q_why).exists()
     response = client.post(entry_url(w), typing(w, code="WARD000001", **{field(w.q_aware): "2"}))
-    assert "Câu C1: câu bắt buộc nhưng chưa được nhập" in response.content.decode()
+    assert "Câu C5: câu bắt buộc nhưng chưa được nhập" in response.content.decode()
     client.post(
         entry_url(w),
         typing(w, code="WARD000001", **{field(w.q_aware): "2", field(w.q_why): "Bận"}),

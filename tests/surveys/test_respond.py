@@ -247,7 +247,7 @@ def test_posting_needs_the_csrf_token_of_the_page(w):
 
 def test_pages_send_no_referrer_and_are_not_cached(client, w):
     response = client.get(form_url(w.codes[0]))
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "strict-origin"
     assert "no-store" in response.headers["Cache-Control"]
 
 

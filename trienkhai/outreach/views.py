@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trienkhai.audit.selectors import audit_entries_for
+from trienkhai.audit.selectors import audit_entries_for_many
 from trienkhai.org import rules as org_rules
 from trienkhai.org.models import Unit
 from trienkhai.org.views import _apply_errors
@@ -116,6 +116,10 @@ def campaign_new(request):
         initial["owner_unit"] = unit.pk
     elif not units.exists():
         raise PermissionDenied
+    else:
+        home = units.filter(pk__in=org_rules.home_units(user).values("pk")).first()
+        if home is not None:
+            initial["owner_unit"] = home.pk
     form = outreach_forms.CampaignForm(
         request.POST or None, user=user, units=units, initial=initial
     )
@@ -184,7 +188,9 @@ def campaign_detail(request, pk):
         "can_manage": can_manage,
         "can_hold_class": selectors.organiser_units(user, campaign).exists(),
         "sees_whole": rules.sees_whole_campaign(user, campaign),
-        "audit": audit_entries_for(campaign)[:20] if can_manage else [],
+        "audit": (
+            audit_entries_for_many(campaign, campaign.delegations.all())[:20] if can_manage else []
+        ),
     }
     return render(request, "outreach/campaign_detail.html", context)
 

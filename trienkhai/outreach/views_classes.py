@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trienkhai.audit.selectors import audit_entries_for
+from trienkhai.org import rules as org_rules
 from trienkhai.org.models import Unit
 from trienkhai.org.views import _apply_errors
 
@@ -66,8 +67,13 @@ def class_new(request, pk):
     unit_id = _id(request.GET.get("unit"))
     if unit_id and organisers.filter(pk=unit_id).exists():
         initial["organiser"] = unit_id
-    elif organisers.count() == 1:
-        initial["organiser"] = organisers.first().pk
+    else:
+        # The unit the user works in (the top of their scope), when it may hold the class.
+        home = organisers.filter(pk__in=org_rules.home_units(user).values("pk")).first()
+        if home is None and organisers.count() == 1:
+            home = organisers.first()
+        if home is not None:
+            initial["organiser"] = home.pk
     makeup_id = _id(request.GET.get("makeup_of"))
     if makeup_id:
         initial["makeup_of"] = makeup_id

@@ -7,8 +7,9 @@ Privacy of these pages, on top of the tables' anonymity (see models):
   4xx answer with its path, and the path holds the code; they take HEAD as well as GET (chat
   apps probe a shared link) for the same reason; the forms post to an address without the code
   (`respond:save`), so a rejected post (CSRF, throttling) logs no code either;
-- answers carry `Referrer-Policy: no-referrer` (the stylesheet request would otherwise carry
-  the personal link) and are never cached.
+- answers carry `Referrer-Policy: strict-origin` (the stylesheet request would otherwise carry
+  the personal link; "no-referrer" would make browsers post "Origin: null", which the CSRF check
+  refuses) and are never cached.
 """
 
 from django.http import HttpResponse
@@ -32,7 +33,10 @@ SAVED_FLAG = "da-luu"
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # "strict-origin": the stylesheet request carries only the site's address, never the path
+    # with the code, while form posts keep the Origin header CSRF checks need ("no-referrer"
+    # makes Chromium send "Origin: null", which Django refuses).
+    response.headers["Referrer-Policy"] = "strict-origin"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
