@@ -344,7 +344,15 @@ class Answer(models.Model):
     text = models.TextField(blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["question", "choice"], name="surveys_answer_q")]
+        indexes = [
+            models.Index(fields=["question", "choice"], name="surveys_answer_q"),
+            # Number statistics (count, mean, min, max, median) read from the index alone.
+            models.Index(
+                fields=["question", "number", "response"],
+                name="surveys_answer_number",
+                condition=models.Q(number__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.question_id}: {self.choice_id or self.number or self.text[:30]}"

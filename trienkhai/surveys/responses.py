@@ -196,8 +196,13 @@ def tallies_recount(survey: Survey) -> int:
     """Rebuild a survey's tallies from its stored answers, in the database (four GROUP BY
     statements, twice: per cell, then the totals); returns the number of forms. For checking the
     running counts and after bulk loads."""
-    Tally.objects.filter(survey=survey).delete()
     table = Tally._meta.db_table
+    if connection.vendor == "postgresql":
+        # A form arriving meanwhile could otherwise create a cell the recount then adds to
+        # again; submissions wait for the recount instead (SQLite writes one at a time anyway).
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    Tally.objects.filter(survey=survey).delete()
     resp = Response._meta.db_table
     ans = Answer._meta.db_table
     join = f"FROM {ans} a JOIN {resp} r ON r.id = a.response_id WHERE r.survey_id = %s"
