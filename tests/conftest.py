@@ -9,6 +9,7 @@ Tỉnh ủy Bến Tre (province)
 """
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -115,3 +116,13 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def target_groups(db):
+    """The target groups seeded by migration, put back for transactional tests (after one of
+    them, the database is flushed and seeded rows are gone)."""
+    from django.apps import apps
+
+    seed = importlib.import_module("trienkhai.outreach.migrations.0002_target_groups")
+    seed.add_groups(apps, None)

@@ -3,11 +3,9 @@ adds its first part, a single-choice question whose choices she types one per li
 question and a question asked only to those who answer "Không", and previews the form as the
 respondents will see it."""
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
@@ -29,10 +27,8 @@ def _fast_passwords(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _target_groups(db):
-    """The target groups seeded by migration: a transactional test before this one flushed them."""
-    seed = importlib.import_module("trienkhai.outreach.migrations.0002_target_groups")
-    seed.add_groups(apps, None)
+def _target_groups(target_groups):
+    """Seeded rows a transactional test before this one flushed."""
 
 
 def test_the_officer_builds_a_survey_with_a_condition_and_previews_it(

@@ -8,11 +8,9 @@ digits, Tab and Enter only. Once enough forms are in, the officer reads the resu
 clerk may not, but follows his own ward's share of the quota."""
 
 import datetime as dt
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -38,12 +36,8 @@ def _fast_passwords(settings, tmp_path):
 
 
 @pytest.fixture
-def world(tree):
-    """The test survey, open since yesterday for a month. The target groups it needs were
-    seeded by migration, which an earlier transactional test may have flushed."""
-    importlib.import_module("trienkhai.outreach.migrations.0002_target_groups").add_groups(
-        apps, None
-    )
+def world(target_groups, tree):
+    """The test survey, open since yesterday for a month."""
     w = congress_survey(tree)
     today = timezone.localdate()
     w.survey.opens_on = today - dt.timedelta(days=1)

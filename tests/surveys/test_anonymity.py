@@ -167,8 +167,8 @@ def test_sqlite_rowid_of_responses_is_their_random_key(tree):
     connection.vendor != "postgresql",
     reason="xmin and ctid are PostgreSQL's hidden columns; SQLite updates rows in place",
 )
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_postgresql_hidden_columns_forget_the_order_of_use_after_reseal(tree):
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_hidden_columns_forget_the_order_of_use_after_reseal(target_groups, tree):
     world = congress_survey(tree)
     code_table, response_table = Code._meta.db_table, Response._meta.db_table
     used = _submit(world)  # each form in its own committed transaction, as in production
