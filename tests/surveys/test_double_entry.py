@@ -4,7 +4,7 @@ wait side by side until someone settles them against the paper."""
 import pytest
 from django.urls import reverse
 
-from trienkhai.surveys import paper
+from trienkhai.surveys import paper_typing
 from trienkhai.surveys.models import Answer, Code, PaperEntry, Response
 from trienkhai.surveys.structure import load
 
@@ -167,12 +167,12 @@ def test_a_settled_form_is_no_longer_offered(mismatch, login, admin_user):
 
 def test_answers_that_mean_the_same_are_not_differences(w):
     structure = load(w.survey)
-    first = paper.parse(structure, typing(w)).data
-    second = paper.parse(
+    first = paper_typing.parse(structure, typing(w)).data
+    second = paper_typing.parse(
         structure,
         typing(w, **{field(w.q_source): "41", field(w.q_idea): "Cần chọn  người có đức, có tài "}),
     ).data
-    assert paper.differences(structure, first, second) == []
+    assert paper_typing.differences(structure, first, second) == []
     # an answer to a question not asked is no difference either
-    third = paper.parse(structure, typing(w, **{field(w.q_why): "Không"})).data
-    assert paper.differences(structure, first, third) == []
+    third = paper_typing.parse(structure, typing(w, **{field(w.q_why): "Không"})).data
+    assert paper_typing.differences(structure, first, third) == []

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from trienkhai.surveys import paper
+from trienkhai.surveys import paper_typing
 from trienkhai.surveys.models import (
     Answer,
     Channel,
@@ -68,7 +68,7 @@ def w(tree):
 
 
 def _parse(w, raw, **kwargs):
-    return paper.parse(load(w.survey), raw, **kwargs)
+    return paper_typing.parse(load(w.survey), raw, **kwargs)
 
 
 # --- reading the digits ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tests.conftest import make_user
 from trienkhai.org.models import AccessRole
-from trienkhai.surveys import paper
+from trienkhai.surveys import paper, paper_typing
 from trienkhai.surveys.models import Code, PaperEntry, Response
 from trienkhai.surveys.structure import load
 
@@ -48,7 +48,7 @@ def mismatched(w, admin_user, propaganda_officer):
     structure = load(w.survey)
     for code in ("WARD000000", "SIBL000000"):
         for user, trust in ((admin_user, "4"), (propaganda_officer, "5")):
-            data = paper.parse(structure, typing(w, **{field(w.q_trust): trust})).data
+            data = paper_typing.parse(structure, typing(w, **{field(w.q_trust): trust})).data
             paper.paper_entry_save(
                 actor=user, survey=w.survey, code_text=code, data=data, structure=structure
             )

@@ -7,26 +7,30 @@ The Word layout: A4, Times New Roman 13 pt, margins 20/20/30/15 mm (top, bottom,
 a borderless two-column header (issuer on the left with "*" under a Party issuer or a short rule
 under a State one, and the number line left blank for the clerk; the Party's name, or the State
 motto, on the right with the place and date in italics), the bold centred title with the
-draft's summary, then the table.
+draft's summary, then the table. The Word helpers are those of `trienkhai.lib.docx`.
 """
 
 import datetime as dt
 import io
-import math
-import re
 
 from django.utils import timezone
-from docx import Document as WordDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, Twips
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from trienkhai.lib.dates import format_vi
+from trienkhai.lib.docx import DOCX_CONTENT_TYPE as DOCX_CONTENT_TYPE  # for the views
+from trienkhai.lib.docx import (
+    FONT,
+    JUSTIFY,
+    TITLE_SIZE,
+    centred,
+    clean,
+    new_document,
+    official_header,
+    paragraph,
+    table,
+)
 from trienkhai.lib.text import fold
 from trienkhai.org.models import UnitKind
 
@@ -34,12 +38,8 @@ from . import consultation as consult
 from . import numbering
 from .models import Consultation, Resolution
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-FONT = "Times New Roman"
-SIZE = Pt(13)
-TITLE_SIZE = Pt(14)
 TITLE = "BẢNG TỔNG HỢP, TIẾP THU, GIẢI TRÌNH Ý KIẾN"
 COLUMNS = [
     ("STT", 10),
@@ -48,13 +48,7 @@ COLUMNS = [
     ("Nội dung góp ý", 43),
     ("Tiếp thu / giải trình", 22),
     ("Nội dung tiếp thu, giải trình", 38),
-]  # widths in mm: 165 = 210 - 30 - 15
-PARTY_NAME = "ĐẢNG CỘNG SẢN VIỆT NAM"
-STATE_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-STATE_MOTTO = "Độc lập - Tự do - Hạnh phúc"
-
-# Characters XML (and so DOCX and XLSX) cannot hold; pasted text sometimes carries them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+]  # widths in mm: 165 = 210 - 30 - 15 (TEXT_WIDTH_MM)
 
 # "Thành ủy Bến Tre" -> "Bến Tre"; the words before a place name in an issuer's name.
 _PREFIXES = [
@@ -86,10 +80,6 @@ _PARTY_SUPERIOR = {
     "huyen uy": "huyện",
     "quan uy": "quận",
 }
-
-
-def clean(text: str) -> str:
-    return _CONTROL.sub("", text or "")
 
 
 def place_of(name: str) -> str:
@@ -194,152 +184,42 @@ def _round_line(consultation: Consultation) -> str:
 
 
 # --- Word --------------------------------------------------------------------------------------
-def _mm(mm: float) -> Twips:
-    """A length Word stores in twips, rounded up so a 15 mm margin does not become 14.99 mm."""
-    return Twips(math.ceil(mm * 1440 / 25.4))
-
-
-def _run(paragraph, text, *, bold=False, italic=False, underline=False, size=SIZE):
-    run = paragraph.add_run(clean(text))
-    run.bold, run.italic, run.underline = bold, italic, underline
-    run.font.name = FONT
-    run.font.size = size
-    # Word picks the East Asian font for some Vietnamese letters unless told.
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), FONT)
-    fonts.set(qn("w:cs"), FONT)
-    return run
-
-
-def _paragraph(container, text="", *, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, **style):
-    paragraph = container.add_paragraph()
-    paragraph.alignment = align
-    paragraph.paragraph_format.space_before = Pt(0)
-    paragraph.paragraph_format.space_after = Pt(after)
-    if text:
-        lines = text.split("\n")
-        for i, line in enumerate(lines):
-            run = _run(paragraph, line, **style)
-            if i < len(lines) - 1:
-                run.add_break()
-    return paragraph
-
-
-def _short_rule(paragraph, indent_mm: int) -> None:
-    """A short horizontal line under the paragraph (the rule under a State issuer's name)."""
-    paragraph.paragraph_format.left_indent = Mm(indent_mm)
-    paragraph.paragraph_format.right_indent = Mm(indent_mm)
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in {"w:val": "single", "w:sz": "6", "w:space": "1", "w:color": "auto"}.items():
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
-
-
-def _cell(cell, text, *, width_mm, align=WD_ALIGN_PARAGRAPH.LEFT, bold=False):
-    cell.width = Mm(width_mm)
-    first = cell.paragraphs[0]
-    first.alignment = align
-    lines = (text or "").split("\n")
-    for i, line in enumerate(lines):
-        run = _run(first, line, bold=bold)
-        if i < len(lines) - 1:
-            run.add_break()
-
-
-def _repeat_header(row) -> None:
-    marker = OxmlElement("w:tblHeader")
-    marker.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(marker)
-
-
 def synthesis_docx(consultation: Consultation, *, place: str = "", day: dt.date | None = None):
     """The synthesis table of a round as .docx bytes."""
     document = consultation.document
-    party = document.system == numbering.PARTY
     day = day or _round_day(consultation)
     place = place or place_of(document.issuer_name)
 
-    word = WordDocument()
-    normal = word.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, SIZE
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
-    section = word.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = _mm(20), _mm(20)
-    section.left_margin, section.right_margin = _mm(30), _mm(15)
+    word = new_document()
+    official_header(
+        word,
+        superior=_superior_line(consultation),
+        name=document.issuer_name,
+        party=document.system == numbering.PARTY,
+        number=_number_line(consultation),
+        place_date=f"{place}, {header_date(day)}",
+    )
 
-    # The header: issuer | national line. The left column is narrower, as on printed documents.
-    head = word.add_table(rows=1, cols=2)
-    head.autofit = False
-    head.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = head.rows[0].cells
-    left.width, right.width = Mm(70), Mm(95)
-    left.paragraphs[0].text = ""
-    superior = _superior_line(consultation)
-    if superior:
-        _run(left.paragraphs[0], superior)
-        left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _paragraph(left, document.issuer_name.upper(), bold=True)
-    else:
-        left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(left.paragraphs[0], document.issuer_name.upper(), bold=True)
-    if party:
-        _paragraph(left, "*")
-    else:
-        _short_rule(_paragraph(left, ""), 20)
-    _paragraph(left, _number_line(consultation))
-
-    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if party:
-        _run(right.paragraphs[0], PARTY_NAME, bold=True, underline=True, size=Pt(15))
-    else:
-        _run(right.paragraphs[0], STATE_NAME, bold=True, size=Pt(12))
-        _paragraph(right, STATE_MOTTO, bold=True, underline=True, size=TITLE_SIZE)
-    _paragraph(right, "")
-    _paragraph(right, f"{place}, {header_date(day)}", italic=True)
-
-    _paragraph(word, "", after=6)
-    _paragraph(word, TITLE, bold=True, size=TITLE_SIZE)
-    _paragraph(word, f"Đối với dự thảo {document.summary}", bold=True, size=TITLE_SIZE)
-    _paragraph(word, _round_line(consultation), italic=True)
-    _paragraph(word, "-----", after=6)
+    centred(word, "", after=6)
+    centred(word, TITLE, bold=True, size=TITLE_SIZE)
+    centred(word, f"Đối với dự thảo {document.summary}", bold=True, size=TITLE_SIZE)
+    centred(word, _round_line(consultation), italic=True)
+    centred(word, "-----", after=6)
     line, none, missing = _answers_summary(consultation)
-    _paragraph(word, line, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6)
+    paragraph(word, line, align=JUSTIFY, after=6)
 
-    rows = _rows(consultation)
-    table = word.add_table(rows=1 + len(rows), cols=len(COLUMNS))
-    table.style = word.styles["Table Grid"]
-    table.autofit = False
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, (title, width) in enumerate(COLUMNS):
-        _cell(
-            table.rows[0].cells[i],
-            title,
-            width_mm=width,
-            bold=True,
-            align=WD_ALIGN_PARAGRAPH.CENTER,
-        )
-    _repeat_header(table.rows[0])
-    for r, values in enumerate(rows, start=1):
-        cells = table.rows[r].cells
-        for i, value in enumerate(values):
-            align = WD_ALIGN_PARAGRAPH.CENTER if i in (0, 4) else WD_ALIGN_PARAGRAPH.LEFT
-            _cell(cells[i], value, width_mm=COLUMNS[i][1], align=align)
-
-    _paragraph(word, "", after=6)
+    table(word, COLUMNS, _rows(consultation), centred_cols=(0, 4), after=6)
     if none:
-        _paragraph(
+        paragraph(
             word,
             "Các đồng chí không có ý kiến: " + ", ".join(none) + ".",
-            align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+            align=JUSTIFY,
         )
     if missing:
-        _paragraph(
+        paragraph(
             word,
             "Các đồng chí chưa trả lời: " + ", ".join(missing) + ".",
-            align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+            align=JUSTIFY,
         )
 
     out = io.BytesIO()

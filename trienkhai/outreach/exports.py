@@ -7,10 +7,10 @@ ward clerk's files hold only the ward's part: its row, its classes, its attendee
 The workbook has three sheets: "Tổng hợp" (the matrix with percentages and a "chậm" column),
 "Lớp" (one row a class) and "Danh sách" (one row an attendee). The Word file is the draft of a
 "Báo cáo kết quả quán triệt ..." laid out after Hướng dẫn 36-HD/VPTW (Party) or Decree
-30/2020/NĐ-CP (State), with the header, run and table helpers of `documents.exports` and the
-header lines of `plans.reviews`: a summary, the matrix, a bar chart of the share reached per
-unit, the classes, and the units behind schedule. Like the other official drafts it is written
-in Vietnamese whatever the reader's interface language.
+30/2020/NĐ-CP (State), with the Word helpers of `lib.docx` and the header lines of
+`plans.reviews`: a summary, the matrix, a bar chart of the share reached per unit, the classes,
+and the units behind schedule. Like the other official drafts it is written in Vietnamese
+whatever the reader's interface language.
 
 No request objects here: the views pass a campaign and a user and get bytes back.
 """
@@ -21,34 +21,30 @@ import io
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from docx import Document as WordDocument
-from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from trienkhai.documents.exports import (
-    DOCX_CONTENT_TYPE,
-    FONT,
-    PARTY_NAME,
-    SIZE,
-    STATE_MOTTO,
-    STATE_NAME,
-    TITLE_SIZE,
-    _cell,
-    _mm,
-    _paragraph,
-    _repeat_header,
-    _run,
-    _short_rule,
-    clean,
-    header_date,
-)
+from trienkhai.documents.exports import header_date
 from trienkhai.lib import charts
 from trienkhai.lib.dates import format_vi
+from trienkhai.lib.docx import (
+    DOCX_CONTENT_TYPE,
+    TEXT_WIDTH_MM,
+    TITLE_SIZE,
+    WIDE_WIDTH_MM,
+    body_paragraph,
+    centred,
+    clean,
+    heading,
+    landscape,
+    new_document,
+    official_header,
+    paragraph,
+    picture,
+    signature,
+    table,
+)
 from trienkhai.lib.text import fold
 from trienkhai.org import rules as org_rules
 from trienkhai.org.models import Sector, Unit
@@ -65,8 +61,6 @@ __all__ = ["DOCX_CONTENT_TYPE", "XLSX_CONTENT_TYPE", "campaign_docx", "campaign_
 BEHIND_COLOR = "#a3151b"
 ON_TRACK_COLOR = "#0b4f9c"
 MAX_CLASSES_DOCX = 300  # the workbook lists them all
-TEXT_WIDTH_MM = 165  # A4 portrait: 210 - 30 - 15
-WIDE_WIDTH_MM = 252  # A4 landscape: 297 - 30 - 15
 PORTRAIT_GROUPS = 4  # more target groups than this: the matrix gets a landscape page
 
 
@@ -244,44 +238,6 @@ def campaign_xlsx(campaign: Campaign, *, user, today: dt.date | None = None) -> 
 
 
 # --- Word ---------------------------------------------------------------------------------------
-def _para(container, text="", *, after=6, indent=True, **style):
-    """A justified body paragraph with the first line indented, as official reports are set."""
-    paragraph = _paragraph(container, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=after, **style)
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Mm(10)
-    return paragraph
-
-
-def _table(word, header: list[tuple[str, float]], rows: list[list], *, centred=()):
-    table = word.add_table(rows=1 + len(rows), cols=len(header))
-    table.style = word.styles["Table Grid"]
-    table.autofit = False
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, (title, width) in enumerate(header):
-        _cell(
-            table.rows[0].cells[i],
-            title,
-            width_mm=width,
-            bold=True,
-            align=WD_ALIGN_PARAGRAPH.CENTER,
-        )
-    _repeat_header(table.rows[0])
-    for r, values in enumerate(rows, start=1):
-        for i, value in enumerate(values):
-            numeric = isinstance(value, int | float)
-            align = (
-                WD_ALIGN_PARAGRAPH.CENTER if numeric or i in centred else WD_ALIGN_PARAGRAPH.LEFT
-            )
-            _cell(
-                table.rows[r].cells[i],
-                "" if value is None else str(value),
-                width_mm=header[i][1],
-                align=align,
-            )
-    _paragraph(word, "", after=4)
-    return table
-
-
 def _is_party(unit: Unit) -> bool:
     return unit.sector != Sector.STATE
 
@@ -289,34 +245,6 @@ def _is_party(unit: Unit) -> bool:
 def _number_line(unit: Unit, party: bool) -> str:
     code = unit.short_name or "..."
     return f"Số        -BC/{code}" if party else f"Số:        /BC-{code}"
-
-
-def _header(word, unit: Unit, party: bool, day: dt.date) -> None:
-    head = word.add_table(rows=1, cols=2)
-    head.autofit = False
-    head.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = head.rows[0].cells
-    left.width, right.width = Mm(70), Mm(95)
-    left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    superior = superior_line(unit, party)
-    if superior:
-        _run(left.paragraphs[0], superior)
-        _paragraph(left, unit.name.upper(), bold=True)
-    else:
-        _run(left.paragraphs[0], unit.name.upper(), bold=True)
-    if party:
-        _paragraph(left, "*")
-    else:
-        _short_rule(_paragraph(left, ""), 20)
-    _paragraph(left, _number_line(unit, party))
-    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if party:
-        _run(right.paragraphs[0], PARTY_NAME, bold=True, underline=True, size=Pt(15))
-    else:
-        _run(right.paragraphs[0], STATE_NAME, bold=True, size=Pt(12))
-        _paragraph(right, STATE_MOTTO, bold=True, underline=True, size=TITLE_SIZE)
-    _paragraph(right, "")
-    _paragraph(right, f"{place_for(unit)}, {header_date(day)}", italic=True)
 
 
 def title_subject(campaign: Campaign) -> str:
@@ -348,7 +276,7 @@ def _matrix_section(word, matrix: Matrix) -> None:
     groups = matrix.groups
     wide = len(groups) > PORTRAIT_GROUPS
     if wide:
-        _landscape(word, True)
+        landscape(word, True)
     width = WIDE_WIDTH_MM if wide else TEXT_WIDTH_MM
     fixed = [("STT", 10), ("Đơn vị", 45 if not wide else 55)]
     tail = [("Tổng (đạt/dự kiến)", 26), ("Tỷ lệ", 16), ("Chậm", 14)]
@@ -372,7 +300,7 @@ def _matrix_section(word, matrix: Matrix) -> None:
             "x" if row.behind else "",
         ]
         rows.append(values)
-    _table(word, header, rows, centred=tuple(range(2, len(header))))
+    table(word, header, rows, centred_cols=range(2, len(header)))
     charted = [r for r in matrix.rows if r.total.expected]
     if charted:
         png = charts.bar_chart(
@@ -383,26 +311,15 @@ def _matrix_section(word, matrix: Matrix) -> None:
             colors=[BEHIND_COLOR if r.behind else ON_TRACK_COLOR for r in charted],
             fmt="png",
         )
-        word.add_picture(io.BytesIO(png), width=Mm(150))
-        word.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _paragraph(word, "(Màu đỏ: đơn vị chậm tiến độ)", italic=True, size=Pt(11), after=6)
+        picture(word, png)
+        centred(word, "(Màu đỏ: đơn vị chậm tiến độ)", italic=True, size=Pt(11), after=6)
     if wide:
-        _landscape(word, False)
-
-
-def _landscape(word, on: bool) -> None:
-    """Start a new page section, landscape or back to portrait, with the same margins."""
-    section = word.add_section(WD_SECTION.NEW_PAGE)
-    section.orientation = WD_ORIENT.LANDSCAPE if on else WD_ORIENT.PORTRAIT
-    long, short = Mm(297), Mm(210)
-    section.page_width, section.page_height = (long, short) if on else (short, long)
-    section.top_margin, section.bottom_margin = _mm(20), _mm(20)
-    section.left_margin, section.right_margin = _mm(30), _mm(15)
+        landscape(word, False)
 
 
 def _classes_section(word, classes: list[ClassSession]) -> None:
     if not classes:
-        _para(word, "Chưa có lớp nào.", italic=True)
+        body_paragraph(word, "Chưa có lớp nào.", italic=True)
         return
     rows = []
     for n, s in enumerate(classes[:MAX_CLASSES_DOCX], 1):
@@ -421,7 +338,7 @@ def _classes_section(word, classes: list[ClassSession]) -> None:
                 f"{'—' if attended is None else attended}/{expected}",
             ]
         )
-    _table(
+    table(
         word,
         [
             ("STT", 10),
@@ -432,10 +349,10 @@ def _classes_section(word, classes: list[ClassSession]) -> None:
             ("Tham dự/dự kiến", 20),
         ],
         rows,
-        centred=(0, 1, 5),
+        centred_cols=(0, 1, 5),
     )
     if len(classes) > MAX_CLASSES_DOCX:
-        _para(
+        body_paragraph(
             word,
             f"(Còn {len(classes) - MAX_CLASSES_DOCX} lớp khác, xem tệp Excel kèm theo.)",
             italic=True,
@@ -445,13 +362,13 @@ def _classes_section(word, classes: list[ClassSession]) -> None:
 def _behind_section(word, matrix: Matrix) -> None:
     behind = [r for r in matrix.rows if r.behind]
     if not behind:
-        _para(word, "Không có đơn vị nào chậm tiến độ.")
+        body_paragraph(word, "Không có đơn vị nào chậm tiến độ.")
         return
-    _para(word, f"Có {len(behind)} đơn vị chậm tiến độ:")
+    body_paragraph(word, f"Có {len(behind)} đơn vị chậm tiến độ:")
     for row in behind:
         deadline = f", thời hạn {format_vi(row.deadline_end)}" if row.deadline_end else ""
         percent = f" ({row.total.percent}%)" if row.total.percent is not None else ""
-        _para(
+        body_paragraph(
             word,
             f"- {row_label(row)}: đã quán triệt {row.total.reached}/{row.total.expected} "
             f"người{percent}, {row.classes_held} lớp đã tổ chức{deadline}.",
@@ -490,57 +407,47 @@ def _campaign_docx(campaign: Campaign, *, user, today: dt.date) -> bytes:
     unit = report_unit(matrix, user)
     party = _is_party(unit)
 
-    word = WordDocument()
-    normal = word.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, SIZE
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
-    section = word.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = _mm(20), _mm(20)
-    section.left_margin, section.right_margin = _mm(30), _mm(15)
-
-    _header(word, unit, party, today)
-    _paragraph(word, "", after=6)
-    _paragraph(word, "BÁO CÁO", bold=True, size=Pt(15))
+    word = new_document()
+    official_header(
+        word,
+        superior=superior_line(unit, party),
+        name=unit.name,
+        party=party,
+        number=_number_line(unit, party),
+        place_date=f"{place_for(unit)}, {header_date(today)}",
+    )
+    centred(word, "", after=6)
+    centred(word, "BÁO CÁO", bold=True, size=Pt(15))
     subject_line = title_subject(campaign)
-    _paragraph(word, subject_line[0].upper() + subject_line[1:], bold=True, size=TITLE_SIZE)
-    _paragraph(word, "-----", after=6)
-    _para(word, _opening(campaign, unit, today))
+    centred(word, subject_line[0].upper() + subject_line[1:], bold=True, size=TITLE_SIZE)
+    centred(word, "-----", after=6)
+    body_paragraph(word, _opening(campaign, unit, today))
     documents = list(campaign.documents.all())
     if documents:
-        _para(word, "Văn bản quán triệt:", after=2)
+        body_paragraph(word, "Văn bản quán triệt:", after=2)
         for doc in documents:
             number = f"{doc.number_text} " if doc.number_text else ""
-            _para(word, f"- {doc.type_name} {number}{subject(doc)}.", after=2)
+            body_paragraph(word, f"- {doc.type_name} {number}{subject(doc)}.", after=2)
 
-    _paragraph(word, "I. KẾT QUẢ QUÁN TRIỆT", align=WD_ALIGN_PARAGRAPH.LEFT, bold=True, after=4)
-    _para(word, "1. Kết quả chung", bold=True, after=4)
-    _para(word, _summary(matrix, classes))
+    paragraph(word, "I. KẾT QUẢ QUÁN TRIỆT", bold=True, after=4)
+    heading(word, "1. Kết quả chung")
+    body_paragraph(word, _summary(matrix, classes))
     if campaign.deadline:
-        _para(word, f"Thời hạn hoàn thành: {campaign.deadline_text}.")
-    _para(word, "2. Kết quả theo đơn vị và đối tượng (đã quán triệt/dự kiến)", bold=True, after=4)
+        body_paragraph(word, f"Thời hạn hoàn thành: {campaign.deadline_text}.")
+    heading(word, "2. Kết quả theo đơn vị và đối tượng (đã quán triệt/dự kiến)")
     _matrix_section(word, matrix)
-    _para(word, "3. Các lớp quán triệt", bold=True, after=4)
+    heading(word, "3. Các lớp quán triệt")
     _classes_section(word, classes)
-    _paragraph(word, "II. ĐƠN VỊ CHẬM TIẾN ĐỘ", align=WD_ALIGN_PARAGRAPH.LEFT, bold=True, after=4)
+    paragraph(word, "II. ĐƠN VỊ CHẬM TIẾN ĐỘ", bold=True, after=4)
     _behind_section(word, matrix)
-    _paragraph(word, "III. ĐÁNH GIÁ, ĐỀ XUẤT", align=WD_ALIGN_PARAGRAPH.LEFT, bold=True, after=4)
-    _para(
+    paragraph(word, "III. ĐÁNH GIÁ, ĐỀ XUẤT", bold=True, after=4)
+    body_paragraph(
         word,
         "(Đơn vị hoàn thiện nội dung phần này trên cơ sở số liệu nêu trên.)",
         italic=True,
     )
 
-    sign = word.add_table(rows=1, cols=2)
-    sign.autofit = False
-    left, right = sign.rows[0].cells
-    left.width, right.width = Mm(80), Mm(85)
-    _run(left.paragraphs[0], "Nơi nhận:", bold=True, italic=True, size=Pt(12))
-    for line in ("- Như trên,", "- Lưu Văn phòng."):
-        _paragraph(left, line, align=WD_ALIGN_PARAGRAPH.LEFT, size=Pt(11))
-    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(right.paragraphs[0], "(Chức vụ người ký)", bold=True)
-    _paragraph(right, "(Chữ ký, họ và tên)", italic=True)
+    signature(word, ("- Như trên,", "- Lưu Văn phòng."))
 
     out = io.BytesIO()
     word.save(out)

@@ -12,7 +12,8 @@ Layout after Decree 30/2020/NĐ-CP (State) and Hướng dẫn 36-HD/VPTW (Party)
 Roman 13 pt, margins 20/20/30/15 mm; a borderless two-column header (the issuer in capitals with
 the superior Party organisation above it and "*" under it for a Party body, a short rule under a
 State one; "ĐẢNG CỘNG SẢN VIỆT NAM", or the State motto, on the right with place and date in
-italics); the number line left blank for the clerk; the centred bold title.
+italics); the number line left blank for the clerk; the centred bold title. The Word helpers
+are those of `trienkhai.lib.docx`.
 
 No request objects here: the view passes a document, a unit and years, and gets bytes back.
 """
@@ -24,17 +25,25 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
-from docx import Document as WordDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 
 from trienkhai.documents import numbering
-from trienkhai.documents.exports import clean, header_date, place_of
+from trienkhai.documents.exports import header_date, place_of
 from trienkhai.lib import charts
 from trienkhai.lib.dates import format_vi
+from trienkhai.lib.docx import DOCX_CONTENT_TYPE as DOCX_CONTENT_TYPE  # for the views
+from trienkhai.lib.docx import (
+    SMALL_SIZE,
+    TITLE_SIZE,
+    body_paragraph,
+    centred,
+    clean,
+    heading,
+    new_document,
+    official_header,
+    picture,
+    signature,
+    table,
+)
 from trienkhai.lib.text import fold
 from trienkhai.org.models import Sector, Unit, UnitKind
 from trienkhai.org.selectors import ancestors
@@ -44,14 +53,6 @@ from .indicators import IndicatorStatus, format_number
 from .models import Frequency, Indicator, Programme
 from .selectors_tasks import overdue_q
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-FONT = "Times New Roman"
-SIZE = Pt(13)
-TITLE_SIZE = Pt(14)
-TEXT_WIDTH_MM = 165  # 210 - 30 - 15
-PARTY_NAME = "ĐẢNG CỘNG SẢN VIỆT NAM"
-STATE_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-STATE_MOTTO = "Độc lập - Tự do - Hạnh phúc"
 MAX_CHARTS = 12
 MAX_LISTED = 30
 OFFICE_NOTE = (
@@ -256,130 +257,25 @@ def report_rows(req: ReviewRequest) -> list[dict]:
     ]
 
 
-# --- Word helpers -------------------------------------------------------------------------------
-def _run(paragraph, text, *, bold=False, italic=False, underline=False, size=SIZE):
-    run = paragraph.add_run(clean(text))
-    run.bold, run.italic, run.underline = bold, italic, underline
-    run.font.name = FONT
-    run.font.size = size
-    # Word picks the East Asian font for some Vietnamese letters unless told.
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), FONT)
-    fonts.set(qn("w:cs"), FONT)
-    return run
-
-
-def _para(container, text="", *, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6, indent=True, **style):
-    paragraph = container.add_paragraph()
-    paragraph.alignment = align
-    fmt = paragraph.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(0), Pt(after)
-    if indent and align == WD_ALIGN_PARAGRAPH.JUSTIFY:
-        fmt.first_line_indent = Mm(10)
-    if text:
-        _run(paragraph, text, **style)
-    return paragraph
-
-
-def _centred(container, text="", **style):
-    return _para(container, text, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, **style)
-
-
-def _heading(word, text):
-    return _para(word, text, bold=True, after=4)
-
-
-def _short_rule(paragraph, indent_mm: int) -> None:
-    """A short line under the paragraph (under a State issuer's name)."""
-    paragraph.paragraph_format.left_indent = Mm(indent_mm)
-    paragraph.paragraph_format.right_indent = Mm(indent_mm)
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in {"w:val": "single", "w:sz": "6", "w:space": "1", "w:color": "auto"}.items():
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
-
-
-def _table(word, header: list[tuple[str, int]], rows: list[list], *, centred_cols=()):
-    """A bordered table; `header` is (title, width in mm); numbers are centred."""
-    table = word.add_table(rows=1 + len(rows), cols=len(header))
-    table.style = word.styles["Table Grid"]
-    table.autofit = False
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, (title, width) in enumerate(header):
-        cell = table.rows[0].cells[i]
-        cell.width = Mm(width)
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(cell.paragraphs[0], title, bold=True, size=Pt(12))
-    marker = OxmlElement("w:tblHeader")
-    marker.set(qn("w:val"), "true")
-    table.rows[0]._tr.get_or_add_trPr().append(marker)
-    for r, values in enumerate(rows, start=1):
-        for i, value in enumerate(values):
-            cell = table.rows[r].cells[i]
-            cell.width = Mm(header[i][1])
-            numeric = isinstance(value, int | float)
-            if numeric or i in centred_cols:
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _run(cell.paragraphs[0], "" if value is None else str(value), size=Pt(12))
-    _para(word, "", after=4)
-    return table
-
-
-def _picture(word, png: bytes, width_mm: int = 150):
-    word.add_picture(io.BytesIO(png), width=Mm(width_mm))
-    word.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-
 # --- the document -------------------------------------------------------------------------------
-def _header(word, req: ReviewRequest, party: bool, day: dt.date) -> None:
-    unit = req.unit
-    head = word.add_table(rows=1, cols=2)
-    head.autofit = False
-    head.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = head.rows[0].cells
-    left.width, right.width = Mm(70), Mm(95)
-    left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    superior = superior_line(unit, party)
-    if superior:
-        _run(left.paragraphs[0], superior)
-        _centred(left, unit.name.upper(), bold=True)
-    else:
-        _run(left.paragraphs[0], unit.name.upper(), bold=True)
-    if party:
-        _centred(left, "*")
-    else:
-        _short_rule(_centred(left, ""), 20)
-    _centred(left, number_line(unit, req.document, party))
-
-    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if party:
-        _run(right.paragraphs[0], PARTY_NAME, bold=True, underline=True, size=Pt(15))
-    else:
-        _run(right.paragraphs[0], STATE_NAME, bold=True, size=Pt(12))
-        _centred(right, STATE_MOTTO, bold=True, underline=True, size=TITLE_SIZE)
-    _centred(right, "")
-    _centred(right, f"{place_for(unit)}, {header_date(day)}", italic=True)
-
-
 def _tasks_section(word, board: dashboard.Dashboard) -> None:
-    _heading(word, "2. Kết quả thực hiện các nhiệm vụ")
+    heading(word, "2. Kết quả thực hiện các nhiệm vụ")
     closed = board.closed_count
-    _para(
+    body_paragraph(
         word,
         f"Tổng số {board.total} nhiệm vụ; đã hoàn thành {closed} nhiệm vụ "
         f"({board.done_percent}% số nhiệm vụ không bị hủy), trong đó hoàn thành chậm "
         f"{board.counts['done_late']}; quá hạn chưa hoàn thành {board.overdue_count}.",
     )
     buckets = board.status_buckets()
-    _table(
+    table(
         word,
         [("Tình trạng", 95), ("Số nhiệm vụ", 35), ("Tỷ lệ (%)", 35)],
         [[str(b.label), b.count, b.percent] for b in buckets],
+        size=SMALL_SIZE,
     )
     if board.total:
-        _picture(
+        picture(
             word,
             charts.bar_chart(
                 [str(b.label) for b in buckets],
@@ -390,8 +286,8 @@ def _tasks_section(word, board: dashboard.Dashboard) -> None:
             ),
         )
     if board.overdue:
-        _para(word, "Các nhiệm vụ quá hạn chưa hoàn thành:", italic=True)
-        _table(
+        body_paragraph(word, "Các nhiệm vụ quá hạn chưa hoàn thành:", italic=True)
+        table(
             word,
             [("STT", 12), ("Nhiệm vụ", 78), ("Đơn vị chủ trì", 45), ("Thời hạn", 30)],
             [
@@ -399,18 +295,19 @@ def _tasks_section(word, board: dashboard.Dashboard) -> None:
                 for n, t in enumerate(board.overdue, 1)
             ],
             centred_cols=(3,),
+            size=SMALL_SIZE,
         )
 
 
 def _indicators_section(word, req: ReviewRequest) -> None:
-    _heading(word, "3. Kết quả thực hiện các chỉ tiêu")
+    heading(word, "3. Kết quả thực hiện các chỉ tiêu")
     rows = indicator_rows(req)
     if not rows:
-        _para(word, "Văn bản không đặt chỉ tiêu trong phạm vi đơn vị.", italic=True)
+        body_paragraph(word, "Văn bản không đặt chỉ tiêu trong phạm vi đơn vị.", italic=True)
         return
     achieved = sum(1 for r in rows if r.achieved)
-    _para(word, f"Có {achieved}/{len(rows)} chỉ tiêu đạt mục tiêu tại thời điểm báo cáo.")
-    _table(
+    body_paragraph(word, f"Có {achieved}/{len(rows)} chỉ tiêu đạt mục tiêu tại thời điểm báo cáo.")
+    table(
         word,
         [
             ("STT", 10),
@@ -440,10 +337,11 @@ def _indicators_section(word, req: ReviewRequest) -> None:
             for n, r in enumerate(rows, 1)
         ],
         centred_cols=(2, 3, 4, 5, 6),
+        size=SMALL_SIZE,
     )
     for r in [r for r in rows if len(r.points) >= 2][:MAX_CHARTS]:
         goal = r.indicator.goal
-        _picture(
+        picture(
             word,
             charts.line_chart(
                 {r.indicator.unit.name: r.points},
@@ -458,50 +356,55 @@ def _indicators_section(word, req: ReviewRequest) -> None:
 
 
 def _compliance_section(word, board: dashboard.Dashboard) -> None:
-    _heading(word, "4. Việc cụ thể hóa, triển khai của các đơn vị trực thuộc")
+    heading(word, "4. Việc cụ thể hóa, triển khai của các đơn vị trực thuộc")
     c = board.compliance
     if not c.total:
-        _para(word, "Không có yêu cầu đối với đơn vị trực thuộc trong giai đoạn.", italic=True)
+        body_paragraph(
+            word, "Không có yêu cầu đối với đơn vị trực thuộc trong giai đoạn.", italic=True
+        )
         return
-    _para(
+    body_paragraph(
         word,
         f"Trên tổng số {c.total} lượt yêu cầu ban hành văn bản đối với các đơn vị, đã thực "
         f"hiện {c.complied} lượt ({board.compliance_percent}%), trong đó đúng hạn {c.done}, "
         f"chậm {c.late}; quá hạn chưa thực hiện {c.overdue}; chưa đến hạn {c.missing}.",
     )
-    _table(
+    table(
         word,
         [("Tình trạng", 95), ("Số lượt", 35), ("Tỷ lệ (%)", 35)],
         [[str(b.label), b.count, b.percent] for b in dashboard.compliance_buckets(c)],
+        size=SMALL_SIZE,
     )
     units = [b for b in board.branches if b.cells]
     if units:
-        _table(
+        table(
             word,
             [("Đơn vị", 95), ("Số yêu cầu", 35), ("Đã thực hiện (%)", 35)],
             [
                 [b.unit.name if b.unit else board.unit.name, b.cells, b.compliance_percent]
                 for b in units[:MAX_LISTED]
             ],
+            size=SMALL_SIZE,
         )
 
 
 def _reports_section(word, req: ReviewRequest, board: dashboard.Dashboard) -> None:
-    _heading(word, "5. Thực hiện chế độ báo cáo")
+    heading(word, "5. Thực hiện chế độ báo cáo")
     rows = report_rows(req)
     received = sum(r["received"] for r in rows)
     late = sum(r["late"] for r in rows)
-    _para(
+    body_paragraph(
         word,
         f"Đã nhận {received} báo cáo định kỳ (nộp chậm {late}); "
         f"kỳ báo cáo gần nhất còn {board.reports_missing_count} báo cáo chưa nộp.",
     )
     if rows:
-        _table(
+        table(
             word,
             [("Báo cáo", 80), ("Định kỳ", 35), ("Đã nhận", 25), ("Nộp chậm", 25)],
             [[r["title"], r["frequency"], r["received"], r["late"]] for r in rows],
             centred_cols=(1,),
+            size=SMALL_SIZE,
         )
 
 
@@ -513,28 +416,27 @@ def review_docx(req: ReviewRequest, *, day: dt.date | None = None) -> bytes:
         req.unit, today=req.as_of(day), focus=req.focus, list_size=MAX_LISTED
     )
 
-    word = WordDocument()
-    normal = word.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, SIZE
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
-    section = word.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    word = new_document()
+    official_header(
+        word,
+        superior=superior_line(req.unit, party),
+        name=req.unit.name,
+        party=party,
+        number=number_line(req.unit, req.document, party),
+        place_date=f"{place_for(req.unit)}, {header_date(day)}",
+    )
+    body_paragraph(word, "", after=6)
+    centred(word, title_text(req), after=6, bold=True, size=TITLE_SIZE)
+    centred(word, "-----")
+    body_paragraph(word, "", after=0)
+    body_paragraph(word, opening_text(req))
 
-    _header(word, req, party, day)
-    _para(word, "", after=6)
-    _para(word, title_text(req), align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=TITLE_SIZE)
-    _centred(word, "-----")
-    _para(word, "", after=0)
-    _para(word, opening_text(req))
-
-    _heading(word, "I. KẾT QUẢ THỰC HIỆN")
-    _heading(word, "1. Công tác cụ thể hóa, tổ chức triển khai")
+    heading(word, "I. KẾT QUẢ THỰC HIỆN")
+    heading(word, "1. Công tác cụ thể hóa, tổ chức triển khai")
     programmes = programme_rows(req)
     if programmes:
-        _para(word, f"Đã ban hành {len(programmes)} chương trình hành động:")
-        _table(
+        body_paragraph(word, f"Đã ban hành {len(programmes)} chương trình hành động:")
+        table(
             word,
             [
                 ("STT", 10),
@@ -554,32 +456,24 @@ def review_docx(req: ReviewRequest, *, day: dt.date | None = None) -> bytes:
                 for n, (p, c) in enumerate(programmes, 1)
             ],
             centred_cols=(4,),
+            size=SMALL_SIZE,
         )
     else:
-        _para(word, "Chưa có chương trình hành động nào gắn với văn bản.", italic=True)
+        body_paragraph(word, "Chưa có chương trình hành động nào gắn với văn bản.", italic=True)
     _tasks_section(word, board)
     _indicators_section(word, req)
     _compliance_section(word, board)
     _reports_section(word, req, board)
 
-    _heading(word, "II. ĐÁNH GIÁ CHUNG")
-    _para(word, "1. Ưu điểm")
-    _para(word, OFFICE_NOTE, italic=True)
-    _para(word, "2. Hạn chế, nguyên nhân")
-    _para(word, OFFICE_NOTE, italic=True)
-    _heading(word, "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI")
-    _para(word, OFFICE_NOTE, italic=True)
+    heading(word, "II. ĐÁNH GIÁ CHUNG")
+    body_paragraph(word, "1. Ưu điểm")
+    body_paragraph(word, OFFICE_NOTE, italic=True)
+    body_paragraph(word, "2. Hạn chế, nguyên nhân")
+    body_paragraph(word, OFFICE_NOTE, italic=True)
+    heading(word, "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI")
+    body_paragraph(word, OFFICE_NOTE, italic=True)
 
-    sign = word.add_table(rows=1, cols=2)
-    sign.autofit = False
-    left, right = sign.rows[0].cells
-    left.width, right.width = Mm(80), Mm(85)
-    _run(left.paragraphs[0], "Nơi nhận:", bold=True, italic=True, size=Pt(12))
-    for line in ("- Như trên,", "- Lưu Văn phòng."):
-        _para(left, line, align=WD_ALIGN_PARAGRAPH.LEFT, after=0, size=Pt(11))
-    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(right.paragraphs[0], "(Chức vụ người ký)", bold=True)
-    _centred(right, "(Chữ ký, họ và tên)", italic=True)
+    signature(word, ("- Như trên,", "- Lưu Văn phòng."))
 
     out = io.BytesIO()
     word.save(out)

@@ -12,31 +12,30 @@ import datetime as dt
 import io
 
 from django.utils.translation import gettext as _
-from docx import Document as WordDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from trienkhai.documents.exports import (
-    DOCX_CONTENT_TYPE,
-    FONT,
-    PARTY_NAME,
-    SIZE,
-    STATE_MOTTO,
-    STATE_NAME,
-    TITLE_SIZE,
-    XLSX_CONTENT_TYPE,
-    clean,
-    header_date,
-)
+from trienkhai.documents.exports import XLSX_CONTENT_TYPE, header_date
 from trienkhai.lib import charts
 from trienkhai.lib.dates import format_vi
+from trienkhai.lib.docx import (
+    DOCX_CONTENT_TYPE,
+    SMALL_SIZE,
+    TEXT_WIDTH_MM,
+    TITLE_SIZE,
+    body_paragraph,
+    centred,
+    heading,
+    new_document,
+    official_header,
+    paragraph,
+    picture,
+    signature,
+    table,
+)
 from trienkhai.org.models import Sector, Unit
 from trienkhai.outreach.models import TargetGroup
 from trienkhai.plans.reviews import place_for, superior_line
@@ -343,32 +342,6 @@ def _cells_shown(survey: Survey) -> set[tuple[int, int]]:
 
 
 # --- the Word report -------------------------------------------------------------------------------
-def _run(paragraph, text, *, bold=False, italic=False, underline=False, size=SIZE):
-    run = paragraph.add_run(clean(str(text)))
-    run.bold, run.italic, run.underline = bold, italic, underline
-    run.font.name, run.font.size = FONT, size
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), FONT)
-    fonts.set(qn("w:cs"), FONT)
-    return run
-
-
-def _para(container, text="", *, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6, **style):
-    paragraph = container.add_paragraph()
-    paragraph.alignment = align
-    fmt = paragraph.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(0), Pt(after)
-    if align == WD_ALIGN_PARAGRAPH.JUSTIFY:
-        fmt.first_line_indent = Mm(10)
-    if text:
-        _run(paragraph, text, **style)
-    return paragraph
-
-
-def _centred(container, text="", **style):
-    return _para(container, text, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, **style)
-
-
 def _number(value) -> str:
     """12.5 -> "12,5"; whole numbers without decimals."""
     if value is None:
@@ -381,71 +354,40 @@ def _number(value) -> str:
 
 
 def _table(word, header: list[tuple[str, int]], rows: list[list]) -> None:
-    table = word.add_table(rows=1 + len(rows), cols=len(header))
-    table.style = word.styles["Table Grid"]
-    table.autofit = False
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, (title, width) in enumerate(header):
-        cell = table.rows[0].cells[i]
-        cell.width = Mm(width)
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(cell.paragraphs[0], title, bold=True, size=Pt(12))
-    marker = OxmlElement("w:tblHeader")
-    marker.set(qn("w:val"), "true")
-    table.rows[0]._tr.get_or_add_trPr().append(marker)
-    for r, values in enumerate(rows, start=1):
-        for i, value in enumerate(values):
-            cell = table.rows[r].cells[i]
-            cell.width = Mm(header[i][1])
-            if i:
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _run(cell.paragraphs[0], _number(value), size=Pt(12))
-    _para(word, "", after=4)
+    """The report's tables: text in the first column, centred figures in the others, written
+    the Vietnamese way (`_number`)."""
+    figures = [[_number(value) for value in row] for row in rows]
+    table(word, header, figures, centred_cols=range(1, len(header)), size=SMALL_SIZE)
 
 
-def _picture(word, labels: list[str], values: list[float]) -> None:
+def _chart(word, labels: list[str], values: list[float]) -> None:
     if not values or not any(values):
         return
     png = charts.bar_chart([label[:60] for label in labels], values, fmt="png")
-    word.add_picture(io.BytesIO(png), width=Mm(140))
-    word.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture(word, png, width_mm=140)
 
 
 def _header(word, survey: Survey, day: dt.date) -> None:
     unit = survey.owner_unit
     party = unit.sector != Sector.STATE
-    head = word.add_table(rows=1, cols=2)
-    head.autofit = False
-    head.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = head.rows[0].cells
-    left.width, right.width = Mm(70), Mm(95)
-    left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    superior = superior_line(unit, party)
-    if superior:
-        _run(left.paragraphs[0], superior)
-        _centred(left, unit.name.upper(), bold=True)
-    else:
-        _run(left.paragraphs[0], unit.name.upper(), bold=True)
-    _centred(left, "*" if party else "")
     code = unit.short_name or "..."
-    _centred(left, f"Số        -BC/{code}" if party else f"Số:        /BC-{code}")
-    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if party:
-        _run(right.paragraphs[0], PARTY_NAME, bold=True, underline=True, size=Pt(15))
-    else:
-        _run(right.paragraphs[0], STATE_NAME, bold=True, size=Pt(12))
-        _centred(right, STATE_MOTTO, bold=True, underline=True, size=TITLE_SIZE)
-    _centred(right, "")
-    _centred(right, f"{place_for(unit)}, {header_date(day)}", italic=True)
+    official_header(
+        word,
+        superior=superior_line(unit, party),
+        name=unit.name,
+        party=party,
+        number=f"Số        -BC/{code}" if party else f"Số:        /BC-{code}",
+        place_date=f"{place_for(unit)}, {header_date(day)}",
+    )
 
 
 def _question_part(word, r) -> None:
     q = r.question
-    _para(word, f"Câu {_label(q)}", bold=True, after=2)
+    body_paragraph(word, f"Câu {_label(q)}", bold=True, after=2)
     if r.hidden:
-        _para(word, f"{HIDDEN_TEXT}.", italic=True)
+        body_paragraph(word, f"{HIDDEN_TEXT}.", italic=True)
         return
-    _para(word, f"Số phiếu trả lời câu này: {r.answered}.", italic=True, after=2)
+    body_paragraph(word, f"Số phiếu trả lời câu này: {r.answered}.", italic=True, after=2)
     if r.is_counted:
         _table(
             word,
@@ -453,13 +395,15 @@ def _question_part(word, r) -> None:
             [[f"{c.choice.value}. {c.choice.label}", c.n, c.percent] for c in r.choices],
         )
         if r.is_multi:
-            _para(word, "Câu chọn nhiều lựa chọn: tổng tỷ lệ có thể vượt 100%.", italic=True)
+            body_paragraph(
+                word, "Câu chọn nhiều lựa chọn: tổng tỷ lệ có thể vượt 100%.", italic=True
+            )
         if r.mean is not None:
-            _para(word, f"Điểm trung bình: {_number(r.mean)} (thang 1–5).")
-        _picture(word, *r.chart())
+            body_paragraph(word, f"Điểm trung bình: {_number(r.mean)} (thang 1–5).")
+        _chart(word, *r.chart())
     elif r.is_grid:
         width = max(12, 100 // max(1, len(q.choice_list)))
-        header = [("Nội dung", 165 - width * len(q.choice_list) - 20)]
+        header = [("Nội dung", TEXT_WIDTH_MM - width * len(q.choice_list) - 20)]
         header += [(f"{c.value}. {c.label}", width) for c in q.choice_list]
         header.append(("Điểm TB", 20))
         rows = []
@@ -467,7 +411,7 @@ def _question_part(word, r) -> None:
             cells = [f"{c.n} ({_number(c.percent)}%)" if c.n else "0" for c in row.cells]
             rows.append([row.row.label, *cells, row.mean])
         _table(word, header, rows)
-        _picture(word, *r.chart())
+        _chart(word, *r.chart())
     elif r.is_number and r.numbers:
         n = r.numbers
         _table(
@@ -478,53 +422,47 @@ def _question_part(word, r) -> None:
         )
     if r.texts:
         label = "Một số ý kiến khác" if not r.is_text else "Một số ý kiến"
-        _para(word, f"{label} ({r.text_count} ý kiến):", italic=True, after=2)
+        body_paragraph(word, f"{label} ({r.text_count} ý kiến):", italic=True, after=2)
         for text in r.texts:
-            _para(word, f"- “{text}”", align=WD_ALIGN_PARAGRAPH.LEFT, after=2, size=Pt(12))
+            paragraph(word, f"- “{text}”", after=2, size=Pt(12))
 
 
 def results_docx(res: Results, groups: list[GroupReturn], *, day: dt.date) -> bytes:
     """The report as .docx bytes: header, purpose, forms returned by group, each question with
     its table and chart, quoted free texts."""
     survey = res.survey
-    word = WordDocument()
-    normal = word.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, SIZE
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
-    section = word.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-
+    word = new_document()
     _header(word, survey, day)
-    _para(word, "", after=6)
-    _centred(word, "BÁO CÁO", bold=True, size=TITLE_SIZE)
-    _centred(word, f"Kết quả {survey.title}".upper(), bold=True, size=TITLE_SIZE)
-    _centred(word, "-----")
-    _para(word, "", after=0)
+    body_paragraph(word, "", after=6)
+    centred(word, "BÁO CÁO", bold=True, size=TITLE_SIZE)
+    centred(word, f"Kết quả {survey.title}".upper(), bold=True, size=TITLE_SIZE)
+    centred(word, "-----")
+    body_paragraph(word, "", after=0)
 
-    _para(word, "I. MỤC ĐÍCH, PHẠM VI KHẢO SÁT", bold=True, after=4)
-    _para(
+    heading(word, "I. MỤC ĐÍCH, PHẠM VI KHẢO SÁT")
+    body_paragraph(
         word,
         survey.intro
         or f"{survey.owner_unit.name} tổ chức {survey.title[:1].lower()}"
         f"{survey.title[1:]} nhằm nắm bắt tình hình tư tưởng, dư luận trong cán bộ, đảng viên.",
     )
     if survey.opens_on and survey.closes_on:
-        _para(
+        body_paragraph(
             word,
             f"Thời gian khảo sát: từ ngày {format_vi(survey.opens_on)} đến ngày "
             f"{format_vi(survey.closes_on)}.",
         )
     names = [g.group.name for g in groups if g.group]
     if names:
-        _para(word, "Đối tượng khảo sát: " + "; ".join(names) + ".")
+        body_paragraph(word, "Đối tượng khảo sát: " + "; ".join(names) + ".")
     if res.selection.filtered:
-        _para(word, f"Báo cáo này chỉ tính các phiếu của {_selection_text(res)}.", italic=True)
+        body_paragraph(
+            word, f"Báo cáo này chỉ tính các phiếu của {_selection_text(res)}.", italic=True
+        )
 
-    _para(word, "II. SỐ PHIẾU THU VỀ", bold=True, after=4)
+    heading(word, "II. SỐ PHIẾU THU VỀ")
     share = f" ({_number(res.percent_of_quota)}%)" if res.percent_of_quota is not None else ""
-    _para(
+    body_paragraph(
         word,
         f"Số phiếu phát ra theo kế hoạch: {survey.total_forms}; số phiếu thu về: "
         f"{res.forms}{share}.",
@@ -544,25 +482,16 @@ def results_docx(res: Results, groups: list[GroupReturn], *, day: dt.date) -> by
             ],
         )
 
-    _para(word, "III. KẾT QUẢ KHẢO SÁT", bold=True, after=4)
+    heading(word, "III. KẾT QUẢ KHẢO SÁT")
     if res.hidden:
-        _para(word, HIDDEN_TEXT + ".", italic=True)
+        body_paragraph(word, HIDDEN_TEXT + ".", italic=True)
     else:
         for section_obj, items in res.sections():
-            _para(word, section_obj.title, bold=True, italic=True, after=4)
+            heading(word, section_obj.title, italic=True)
             for r in items:
                 _question_part(word, r)
 
-    sign = word.add_table(rows=1, cols=2)
-    sign.autofit = False
-    left, right = sign.rows[0].cells
-    left.width, right.width = Mm(80), Mm(85)
-    _run(left.paragraphs[0], "Nơi nhận:", bold=True, italic=True, size=Pt(12))
-    for line in ("- Thường trực, Ban Thường vụ (để báo cáo),", "- Lưu."):
-        _para(left, line, align=WD_ALIGN_PARAGRAPH.LEFT, after=0, size=Pt(11))
-    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(right.paragraphs[0], "(Chức vụ người ký)", bold=True)
-    _centred(right, "(Chữ ký, họ và tên)", italic=True)
+    signature(word, ("- Thường trực, Ban Thường vụ (để báo cáo),", "- Lưu."))
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()

@@ -1,17 +1,17 @@
 """Forms of the paper entry screen and of the resolution of a mismatch. Every input is a plain
-text box, so what was typed comes back as typed when something is wrong; `paper.parse` reads
+text box, so what was typed comes back as typed when something is wrong; `paper_typing.parse` reads
 it."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import paper
+from . import paper, paper_typing
 from .responses import normalize_code
 
 ALLOW_BLANK_LABEL = _("Phiếu để trống câu bắt buộc: vẫn ghi nhận phiếu như trên giấy")
 
 
-def _widget(slot: paper.Slot) -> forms.TextInput:
+def _widget(slot: paper_typing.Slot) -> forms.TextInput:
     attrs = {"autocomplete": "off", "class": f"paper-{slot.kind}"}
     if slot.kind in ("choice", "multi"):
         attrs.update({"inputmode": "numeric", "size": "3" if slot.kind == "choice" else "8"})
@@ -53,7 +53,7 @@ class _SlotsMixin:
         `answers.validate` get the question's label in front."""
         for qid, message in errors.items():
             if labels and qid in labels:
-                message = paper.labelled(labels[qid], message)
+                message = paper_typing.labelled(labels[qid], message)
             name = self.slot_of.get(qid)
             if name and name in self.fields and not self.has_error(name):
                 self.add_error(name, message)
@@ -88,7 +88,7 @@ class PaperEntryForm(_SlotsMixin, forms.Form):
     def __init__(self, *args, structure, **kwargs):
         super().__init__(*args, **kwargs)
         self.structure = structure
-        self.items = paper.items(structure)
+        self.items = paper_typing.items(structure)
         self.labels = {item.question.pk: item.label for item in self.items}
         self._add_slots(self.items)
         self.fields["allow_blank"] = forms.BooleanField(label=ALLOW_BLANK_LABEL, required=False)
@@ -102,7 +102,7 @@ class PaperEntryForm(_SlotsMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        self.parsed = paper.parse(
+        self.parsed = paper_typing.parse(
             self.structure, self.raw(), allow_blank=bool(cleaned.get("allow_blank"))
         )
         self.put_errors(self.parsed.errors)
@@ -130,7 +130,7 @@ class PaperResolveForm(_SlotsMixin, forms.Form):
         self.structure = structure
         self.mismatch = mismatch
         differing = {row.question.pk for row in mismatch.rows}
-        all_items = paper.items(structure)
+        all_items = paper_typing.items(structure)
         self.items = [item for item in all_items if item.question.pk in differing]
         self.labels = {item.question.pk: item.label for item in all_items}
         for row in mismatch.rows:
@@ -172,11 +172,11 @@ class PaperResolveForm(_SlotsMixin, forms.Form):
                 )
         allow_blank = bool(cleaned.get("allow_blank"))
         if typed_ids:
-            parsed = paper.parse(self.structure, raw, allow_blank=True, only=typed_ids)
+            parsed = paper_typing.parse(self.structure, raw, allow_blank=True, only=typed_ids)
             self.put_errors(parsed.errors)
             picks.update(dict.fromkeys(typed_ids, parsed.data))
-        self.resolved = paper.merged(first, picks)
-        check = paper.parse_check(self.structure, self.resolved, allow_blank=allow_blank)
+        self.resolved = paper_typing.merged(first, picks)
+        check = paper_typing.parse_check(self.structure, self.resolved, allow_blank=allow_blank)
         self.blank_required = check.blank_required
         for qid, message in check.errors.items():
             name = f"pick_{qid}" if f"pick_{qid}" in self.fields else None
