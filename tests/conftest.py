@@ -9,7 +9,6 @@ Tỉnh ủy Bến Tre (province)
 """
 
 import datetime as dt
-import importlib
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -122,7 +121,7 @@ def login(client):
 def target_groups(db):
     """The target groups seeded by migration, put back for transactional tests (after one of
     them, the database is flushed and seeded rows are gone)."""
-    from django.apps import apps
+    from trienkhai.outreach.defaults import ensure_target_groups
+    from trienkhai.outreach.models import TargetGroup
 
-    seed = importlib.import_module("trienkhai.outreach.migrations.0002_target_groups")
-    seed.add_groups(apps, None)
+    ensure_target_groups(TargetGroup)

@@ -26,6 +26,7 @@ from django.db import transaction
 
 from trienkhai.documents.models import Document
 from trienkhai.outreach import classes, services
+from trienkhai.outreach.defaults import ensure_target_groups
 from trienkhai.outreach.models import (
     AttendanceStatus,
     Campaign,
@@ -111,6 +112,7 @@ def load_outreach_scenario() -> bool:
         return False
     units = _Units()
     city = units[KEY_CITY_PARTY]
+    ensure_target_groups(TargetGroup)
     groups = {g.code: g for g in TargetGroup.objects.all()}
     plan = Document.objects.get(number_text=PLAN_07)
     congress = Document.objects.get(number_text=CONGRESS)
