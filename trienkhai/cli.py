@@ -1,7 +1,8 @@
 """The `trienkhai` console command: the product's sub-commands and every manage.py command.
 
 `trienkhai demo`, `trienkhai load-divisions`, ... are Django management commands; hyphens in a
-sub-command are read as underscores. Options that decide the settings (--data-dir) are read
+sub-command are read as underscores. `trienkhai extract` reads text without Django
+(trienkhai/extraction/command.py). Options that decide the settings (--data-dir) are read
 here, before Django starts, because the settings depend on them.
 """
 
@@ -29,6 +30,11 @@ def main(argv: list[str] | None = None) -> None:
         os.environ["TRIENKHAI_DATA_DIR"] = os.path.abspath(data_dir)
     if len(argv) > 1 and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
+    if len(argv) > 1 and argv[1] == "extract":
+        # Pure Python, no database: answers without starting Django.
+        from trienkhai.extraction.command import main as extract_main
+
+        sys.exit(extract_main(argv[2:]))
     if len(argv) == 1:
         argv.append("help")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trienkhai.settings")
