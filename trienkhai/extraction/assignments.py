@@ -78,7 +78,7 @@ def _lead_from(chunk: str) -> str | None:
     name = chunk[: m.start()] if m else chunk
     name = re.split(r"\s*[:(]", name)[0]
     name = re.sub(r"\s+(?:làm|là|có|thì)$", "", name.strip(" ,;-"))
-    if not name or len(name.split()) > 14 or _DOING.search(name):
+    if not name or len(name.split()) > 24 or _DOING.search(name):
         return None
     return name
 
@@ -91,7 +91,8 @@ def _coordinators(text: str) -> list[str]:
     for part in parts:
         if not part:
             continue
-        if out and not (part[0].isupper() or re.match(r"(?:các|những|cấp|địa)\s", part)):
+        new_unit = part[0].isupper() and _HEAD.match(part)
+        if out and not (new_unit or re.match(r"(?:các|những|cấp|địa)\s", part)):
             joiner = " và " if re.search(rf"\bvà\s+{re.escape(part)}", text) else ", "
             out[-1] += joiner + part
         else:
@@ -164,8 +165,16 @@ def find_assignments(
     found: list[Assignment] = []
     heading: str | None = None
     table = _TableReader()
+    skipping = False
     for index, sentence in enumerate(sentences):
         line = text[sentence.start : sentence.end]
+        if _END_OF_BODY.match(line):
+            skipping = True  # "Nơi nhận:", the signature: no work until an appendix or table
+            continue
+        if skipping:
+            if not (_APPENDIX.match(line) or "|" in line or "\t" in line):
+                continue
+            skipping = False
         row = table.read(line)
         if row is not None:
             if row:
@@ -176,24 +185,39 @@ def find_assignments(
         if new_heading:
             heading = new_heading
             continue
-        bulleted = bool(_BULLET.match(line) or _TIME_LINE.match(line))
         nxt = sentences[index + 1] if index + 1 < len(sentences) else None
+        if heading and _starts_with_verb(text, sentence):
+            # Work listed under a unit heading: the whole line is one piece of work.
+            body = _BULLET.sub("", line).strip()
+            parsed = _parse_clause(f"{heading} {body[:1].lower()}{body[1:]}") or (heading, [], body)
+            found.append(_make(text, sentence, *parsed, deadlines, nxt))
+            continue
         any_here = False
         for clause in split_clauses(text, sentence):
             parsed = _parse_clause(text[clause.start : clause.end])
-            if parsed is None and heading and bulleted and _starts_with_verb(text, clause):
-                body = _BULLET.sub("", text[clause.start : clause.end]).strip()
-                parsed = _parse_clause(f"{heading} {body[:1].lower()}{body[1:]}")
-                if parsed is None:
-                    parsed = (heading, [], body)
-            if parsed is None:
+            if parsed is None or _generic(parsed[0]):
                 continue
             any_here = True
             lead, coordinators, task = parsed
             found.append(_make(text, sentence, lead, coordinators, task, deadlines, nxt, clause))
-        if not any_here and not bulleted and heading and len(line) > 200:
+        if not any_here and heading and not _BULLET.match(line) and len(line) > 200:
             heading = None  # a long paragraph ends a heading's list
     return found
+
+
+_APPENDIX = re.compile(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục|DANH\s+MỤC|Danh\s+mục)\b")
+_END_OF_BODY = re.compile(r"^\s*(?:Nơi\s+nhận|TM\.|T/M|KT\.|K/T)\b", re.I)
+_GENERIC = re.compile(
+    r"\b(?:cac|nhung|cap|uy|to|chuc|dang|nganh|co|quan|don|vi|dia|phuong|doan|the|chinh|quyen|"
+    r"he|thong|tri|va|ca|moi|toan|the|xa|hoi|ban)\b"
+)
+
+
+def _generic(lead: str) -> bool:
+    """ "các cấp ủy, tổ chức đảng", "các cơ quan, đơn vị": everyone, so no one in particular."""
+    from .evaluate import fold
+
+    return not _GENERIC.sub("", fold(lead)).strip(" ,-")
 
 
 def _starts_with_verb(text: str, clause: Sentence) -> bool:
@@ -210,8 +234,11 @@ def _make(text, sentence, lead, coordinators, task, deadlines, nxt, clause=None)
     )
     if deadline is None and nxt is not None:
         following = text[nxt.start : nxt.end]
-        if _parse_clause(following) is None and (
-            _TIME_LINE.match(following) or len(following) < 160
+        if _TIME_LINE.match(following) or (
+            not _BULLET.match(following)
+            and not _starts_with_verb(text, nxt)
+            and _parse_clause(following) is None
+            and len(following) < 160
         ):
             deadline = _deadline_in(deadlines, nxt.start, nxt.end)
     return Assignment(

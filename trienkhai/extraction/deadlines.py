@@ -30,7 +30,7 @@ _LOOSE = re.compile(
 )
 _WORK = re.compile(
     r"\b(?:hoàn\s+thành|xong|dự\s+kiến|phấn\s+đấu|thời\s+gian|thời\s+hạn|kết\s+thúc|sẽ|phải|cần|"
-    r"đạt|trình|gửi|nộp|báo\s+cáo\s+(?:kết\s+quả\s+)?về|ban\s+hành|tổ\s+chức\s+thực\s+hiện|"
+    r"đạt|trình|gửi|nộp|báo\s+cáo|tổng\s+hợp|ban\s+hành|tổ\s+chức\s+thực\s+hiện|"
     r"chậm\s+nhất|đảm\s+bảo|bảo\s+đảm|giao|đề\s+nghị|yêu\s+cầu)\b",
     re.IGNORECASE,
 )

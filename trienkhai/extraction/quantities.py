@@ -78,7 +78,7 @@ def _unit_after(text: str, end: int) -> tuple[str, int] | None:
     if m:
         unit, stop = m.group(1), end + m.end()
         more = re.match(r",\s(" + "|".join(re.escape(u) for u in _UNITS) + r")(?![^\W\d_])",
-                        text[stop : stop + 60], re.IGNORECASE)  # fmt: skip
+                        text[stop : stop + 60])  # fmt: skip
         if more and not re.match(r"\s*\d", text[stop + more.end() : stop + more.end() + 3]):
             unit, stop = unit + ", " + more.group(1), stop + more.end()
         return unit, stop
