@@ -39,7 +39,9 @@ _VERBS = (
     "đưa|đăng|biểu dương|khen thưởng|xét|phát triển|cải cách|tháo gỡ|đẩy nhanh|ưu tiên|"
     "nghiêm túc|tích cực|đề nghị|thông tin|sắp xếp|rút kinh nghiệm|củng cố|trình ký"
 )
-_VERB = re.compile(rf"(?<![\w])(?<!các )(?<!những )(?<!chương )(?<!của )({_VERBS})(?![\w])")
+_VERB = re.compile(
+    rf"(?<![\w])(?<!các )(?<!những )(?<!chương )(?<!của )(?<!chủ )({_VERBS})(?![\w])"
+)
 _HEAD = re.compile(
     r"^(?:các\s+|cấp\s+ủy\s+)?(?:Ban|Ủy\s+ban|Uỷ\s+ban|UBND|UB|HĐND|Hội\s+đồng|Thành\s+ủy|"
     r"Tỉnh\s+ủy|Huyện\s+ủy|Quận\s+ủy|Thị\s+ủy|Đảng\s+ủy|Đảng\s+đoàn|Đảng\s+bộ|BTV|BCH|BCĐ|BQL|"
@@ -119,7 +121,7 @@ def _parse_clause(clause: str) -> tuple[str, list[str], str] | None:
         )
         if not m or m.start() == 0:
             return None
-        head = body[: m.start()]
+        head = re.sub(r"\s+được\s+giao\s*$", " ", body[: m.start()])
         if _DOING.search(head) or _VERB.search(head.strip()):
             return None
         lead = _lead_from(head)

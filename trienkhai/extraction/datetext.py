@@ -47,6 +47,13 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("dm", re.compile(r"\bngày\s+(\d{1,2})\s*[-/.]\s*(\d{1,2})\b(?!\s*[-/.]\s*\d)", re.IGNORECASE)),
+    # "xong trước 15-11", "hạn 30/6": a day and month right after a deadline word.
+    (
+        "dm",
+        re.compile(
+            r"(?:(?<=trước )|(?<=Trước )|(?<=đến )|(?<=hạn ))(\d{1,2})[-/](\d{1,2})\b(?![-/.]\d)"
+        ),
+    ),
     ("quarter_noyear", re.compile(rf"\bquý\s+{_QUARTER_WORD}\b(?![/-]\d)", re.IGNORECASE)),
     ("month_noyear", re.compile(r"\btháng\s+(\d{1,2})\b(?!\s*[-/.]\s*\d)", re.IGNORECASE)),
     ("year", re.compile(rf"\bnăm\s+({_YEAR})\b", re.IGNORECASE)),

@@ -20,7 +20,8 @@ from .items import Deadline
 _FIRM = re.compile(
     r"(?:(?:chậm|muộn)\s+nhất|hạn\s+chót|hạn\s+cuối|thời\s+hạn(?:\s+(?:hoàn\s+thành|thực\s+hiện|"
     r"nộp|gửi|báo\s+cáo))?|thời\s+gian\s+(?:dự\s+kiến\s+)?hoàn\s+thành|hoàn\s+thành|hoàn\s+thiện|"
-    r"xong|kết\s+thúc|dự\s+kiến|phấn\s+đấu|trước|đến\s+hết|hạn)"
+    r"thời\s+gian\s+(?:thực\s+hiện|triển\s+khai|tổ\s+chức)|thời\s+gian\s*:|"
+    r"xong|kết\s+thúc|dự\s+kiến|phấn\s+đấu|trước|đến\s+hết|hạn|đến(?=\s+năm\s*$))"
     r"(?:\s*(?:là|:|vào|trong|trước|đến|hết|cuối|đầu|giữa|ngày|tháng|năm|xong|,|\())*\s*$",
     re.IGNORECASE,
 )
@@ -42,7 +43,7 @@ _NEVER_BEFORE = re.compile(
 )
 _RANGE_AFTER = re.compile(r"^\s*(?:-|đến)\s*(?:năm\s+)?(?:19|20)\d\d\b")
 _TIME_AFTER = re.compile(r"^\s*[-|,]?\s*\d{1,2}\s*[:h]\s*\d{2}")
-_PLACE_LINE = re.compile(r"(?:^|\n)[ \t]*(?:[^\n,]{1,40}),\s*$")
+_PLACE_LINE = re.compile(r"(?:^|\n|\||\t)[ \t]*(?:[^\n,|\t]{1,40}),\s*$")
 _CLAUSE_END = re.compile(r"[.;!?\n](?=\s)|[.;!?\n]$")
 
 

@@ -41,7 +41,7 @@ _KIND_BEFORE = re.compile(rf"({_KINDS})\s*(?:số\s*:?\s*)?$", re.IGNORECASE)
 _DATE_AFTER = re.compile(
     r"^\s*(?:,|\(|;)?\s*(?:ban hành\s+|ký\s+)?"
     r"(?:của\s+[^,.;:()\d\n“\"]{1,70}?\s*,?\s*(?:ban hành\s+)?)?"
-    r"(?:[A-ZĐ][^\s,.;:()\d]*(?:\s+[A-ZĐ][^\s,.;:()\d]*){0,3}\s*,\s*)?"
+    r"(?:[|\t]?\s*[A-ZĐ][^\s,.;:()\d|]*(?:\s+[A-ZĐ][^\s,.;:()\d|]*){0,3}\s*,\s*)?"
     r"(?:ngày|ngay)\s",
     re.IGNORECASE,
 )

@@ -19,7 +19,8 @@ import re
 from .items import Quantity
 
 _NUMBER = re.compile(
-    r"(?<![\w.,/-])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|\d+\.\d{1,2}(?!\d))(?![\w/])"
+    r"(?<![\w.,/-])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|\d+\.\d{1,2}(?!\d))"
+    r"(?![\w]|/(?!\d+\s))"
 )
 _PERCENT = re.compile(r"^\s?%")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -51,15 +52,21 @@ _NOT_UNITS = {
     "năm", "tháng", "ngày", "tuần", "giờ", "phút", "giây", "tuổi", "quý", "lần", "thế", "kỳ",
     "và", "hoặc", "đến", "tới", "của", "với", "trong", "trên", "dưới", "từ", "là", "thì",
     "thông", "không", "sao", "mục", "điều", "khoản", "đêm", "sáng", "chiều", "tối",
-    "nhiệm", "khóa", "x", "so", "được", "đã", "sẽ", "có",
+    "nhiệm", "khóa", "x", "so", "được", "đã", "sẽ", "có", "bình", "đường", "lượt xem", "số",
 }  # fmt: skip
 _NOT_BEFORE = re.compile(
     r"(?:\b(?:số|điều|khoản|điểm|mục|phần|chương|lần\s+thứ|thứ|khóa|ngày|tháng|năm|quý|"
     r"tuyến|quốc\s+lộ|tỉnh\s+lộ|đường|hẻm|ngõ|kiệt|phòng|tầng|lô|khu|tổ|ấp|thôn|khóm|"
-    r"nghị\s+quyết|quyết\s+định|chỉ\s+thị|kết\s+luận|kế\s+hoạch|đề\s+án|chương\s+trình|"
-    r"nghị\s+định|thông\s+tư|luật|hội\s+nghị|đại\s+hội|lần|top|covid|giai\s+đoạn|nhiệm\s+kỳ|"
+    r"lần|top|covid|giai\s+đoạn|nhiệm\s+kỳ|"
     r"đợt|kỳ|bước|vòng|ĐT|SĐT|điện\s+thoại|hotline|fax)\s*$)|[“\"'‘]\s*$",
     re.IGNORECASE,
+)
+
+
+# Documents named by their number only ("Nghị quyết 35", "Đề án 06"), written with a capital.
+_NAMED_BEFORE = re.compile(
+    r"\b(?:Nghị\s+quyết|Quyết\s+định|Chỉ\s+thị|Kết\s+luận|Kế\s+hoạch|Đề\s+án|Chương\s+trình|"
+    r"Nghị\s+định|Thông\s+tư|Luật|Hội\s+nghị|Đại\s+hội|Quy\s+định|Hướng\s+dẫn)\s*$"
 )
 
 
@@ -99,8 +106,12 @@ def find_quantities(text: str, excluded: list[tuple[int, int]]) -> list[Quantity
         if any(a <= start < b or a < end <= b for a, b in excluded):
             continue
         raw = m.group(1)
-        if _NOT_BEFORE.search(text[max(0, start - 25) : start]):
+        before = text[max(0, start - 25) : start]
+        if _NOT_BEFORE.search(before) or _NAMED_BEFORE.search(before):
             continue
+        of_total = re.match(r"/\d+(?:[.,]\d+)*", text[end : end + 12])
+        if of_total:
+            end += of_total.end()  # "107/107 xã": 107 of 107, the count is the first
         value = parse_number(raw)
         pct = _PERCENT.match(text[end : end + 2])
         if pct:
@@ -113,8 +124,8 @@ def find_quantities(text: str, excluded: list[tuple[int, int]]) -> list[Quantity
         if unit is None:
             continue
         name, stop = unit
-        if _quoted(text, start):
-            continue  # a name: “5 thông minh”
+        if _quoted(text, start) or _in_name(text, start):
+            continue  # a name: “5 thông minh”, "Chi bộ 4 tốt", Ban Chỉ đạo 35
         found.append(Quantity(text[start:stop], start, stop, value, _unit_case(name)))
     return found
 
@@ -126,4 +137,17 @@ def _unit_case(unit: str) -> str:
 def _quoted(text: str, at: int) -> bool:
     before = text[max(0, at - 60) : at]
     opened = max(before.rfind("“"), before.rfind("«"))
-    return opened >= 0 and "”" not in before[opened:] and "»" not in before[opened:]
+    if opened >= 0 and "”" not in before[opened:] and "»" not in before[opened:]:
+        return True
+    line = text[text.rfind("\n", 0, at) + 1 : at]
+    return line.count('"') % 2 == 1
+
+
+def _in_name(text: str, at: int) -> bool:
+    """A number after a capitalised word inside a sentence is part of a name
+    ("Ban Chỉ đạo 35", "Đề án 06"), unless that word starts the sentence."""
+    m = re.search(r"([^\W\d_]+)\s$", text[max(0, at - 30) : at])
+    if not m or not m.group(1)[0].isupper() or m.group(1).isupper():
+        return False
+    before = text[max(0, at - 30) : at - len(m.group(0))].rstrip(" \t")
+    return bool(before) and before[-1] not in '.:;!?\n|-–•+(“"'
