@@ -116,12 +116,17 @@ def _parse_clause(clause: str) -> tuple[str, list[str], str] | None:
     else:
         m = re.search(
             r"(?<![\w])(chủ\s+trì|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|là\s+cơ\s+quan\s+"
-            r"(?:chủ\s+trì|thường\s+trực)|làm\s+đầu\s+mối|là\s+đầu\s+mối|tham\s+mưu)(?![\w])",
+            r"(?:chủ\s+trì|thường\s+trực)|làm\s+đầu\s+mối|là\s+đầu\s+mối|tham\s+mưu|"
+            r"được\s+giao|phối\s+hợp(?=(?:\s+với|\s+cùng)?\s+[A-ZĐ]))(?![\w])",
             body,
         )
         if not m or m.start() == 0:
             return None
         head = re.sub(r"\s+được\s+giao\s*$", " ", body[: m.start()])
+        if m.group(1).startswith("phối"):
+            after_coord = body[m.start() :]
+            if not _VERB.search(after_coord[len(m.group(1)) :]):
+                return None
         if _DOING.search(head) or _VERB.search(head.strip()):
             return None
         lead = _lead_from(head)
@@ -129,6 +134,7 @@ def _parse_clause(clause: str) -> tuple[str, list[str], str] | None:
             return None
         after = body[m.start() :]
     after = re.sub(r"^\s*(?:làm|là)?\s*(?:cơ\s+quan\s+)?(?:chủ\s+trì|đầu\s+mối)\s*,?\s*", "", after)
+    after = re.sub(r"^\s*được\s+giao\s*", "", after)
     coordinators: list[str] = []
     coord = _COORD.match(after) or _COORD.match(re.sub(r"^[\s,]+", "", after))
     if coord:
@@ -174,7 +180,11 @@ def find_assignments(
             skipping = True  # "Nơi nhận:", the signature: no work until an appendix or table
             continue
         if skipping:
-            if not (_APPENDIX.match(line) or "|" in line or "\t" in line):
+            # The recipients and the signature are short lines; a title, a table or a long
+            # line starts what follows (the plan a decision issues comes after its signature).
+            title = line.isupper() and len(line.split()) >= 2 and "." not in line[:4]
+            short = len(line) < 70 and not (_APPENDIX.match(line) or "|" in line or "\t" in line)
+            if short and not title:
                 continue
             skipping = False
         row = table.read(line)

@@ -45,8 +45,10 @@ học sinh|sinh viên|giáo viên|bác sĩ|giường bệnh|chiến sĩ|lượt 
     reverse=True,
 )
 _UNIT_RE = re.compile(
-    r"^\s(" + "|".join(re.escape(u) for u in _UNITS) + r")(?![^\W\d_])", re.IGNORECASE
+    r"^ (" + "|".join(re.escape(u) for u in _UNITS) + r")(?![^\W\d_])", re.IGNORECASE
 )
+# A second unit joined by a comma: "51 chi bộ, đảng bộ cơ sở" (lower case, so no name follows).
+_MORE_UNIT = re.compile(r",\s(" + "|".join(re.escape(u) for u in _UNITS) + r")(?![^\W\d_])")
 # Words that, right after a number, mean it is no count of things.
 _NOT_UNITS = {
     "năm", "tháng", "ngày", "tuần", "giờ", "phút", "giây", "tuổi", "quý", "lần", "thế", "kỳ",
@@ -84,12 +86,11 @@ def _unit_after(text: str, end: int) -> tuple[str, int] | None:
     m = _UNIT_RE.match(tail)
     if m:
         unit, stop = m.group(1), end + m.end()
-        more = re.match(r",\s(" + "|".join(re.escape(u) for u in _UNITS) + r")(?![^\W\d_])",
-                        text[stop : stop + 60])  # fmt: skip
+        more = _MORE_UNIT.match(text[stop : stop + 60])
         if more and not re.match(r"\s*\d", text[stop + more.end() : stop + more.end() + 3]):
             unit, stop = unit + ", " + more.group(1), stop + more.end()
         return unit, stop
-    w = re.match(r"^\s([^\W\d_]+)", tail)
+    w = re.match(r"^ ([^\W\d_]+)", tail)
     if not w:
         return None
     word = w.group(1)
