@@ -32,20 +32,22 @@ _VERBS = (
     "biên soạn|quản lý|vận động|cử|làm đầu mối|là cơ quan|là đầu mối|chịu trách nhiệm|"
     "có trách nhiệm|thường xuyên|định kỳ|phát động|soạn thảo|thẩm định|trình|cung cấp|hỗ trợ|"
     "phân bổ|bổ sung|điều chỉnh|tăng cường|đẩy mạnh|nâng cao|duy trì|chủ động|kịp thời|sớm|gửi|"
-    "tham gia|tiếp nhận|giải quyết|xử lý|thành lập|kiện toàn|ứng dụng|đầu tư|lồng ghép|phát huy|"
+    "tham gia|tiếp nhận|giải quyết|xử lý|thành lập|kiện toàn|ứng dụng|lồng ghép|phát huy|"
     "quan tâm|thống kê|điều tra|khảo sát|phát hành|giúp|cụ thể hóa|hoàn chỉnh|xem xét|phê duyệt|"
     "tiến hành|thẩm tra|công bố|đăng tải|làm tốt|thực hiện tốt|quyết liệt|rà soát|tiếp thu|"
     "nắm|nắm bắt|phân công|giao|bồi dưỡng|đào tạo|mở|dự thảo|tập huấn|vận hành|số hóa|"
-    "đưa|đăng|biểu dương|khen thưởng|xét|phát triển|cải cách|tháo gỡ|đẩy nhanh|ưu tiên|"
-    "nghiêm túc|tích cực|đề nghị|thông tin|sắp xếp|rút kinh nghiệm|củng cố|trình ký"
+    "đưa|đăng|biểu dương|khen thưởng|xét|cải cách|tháo gỡ|đẩy nhanh|ưu tiên|"
+    "nghiêm túc|tích cực|đề nghị|thông tin|sắp xếp|rút kinh nghiệm|củng cố|trình ký|thông báo|"
+    "đồng ý|nhất trí|thống nhất|ghi nhận|yêu cầu|cơ bản|niêm yết|huy động|tăng|giảm|rà|ra quân"
 )
 _VERB = re.compile(
     rf"(?<![\w])(?<!các )(?<!những )(?<!chương )(?<!của )(?<!chủ )({_VERBS})(?![\w])"
 )
 _HEAD = re.compile(
-    r"^(?:các\s+|cấp\s+ủy\s+)?(?:Ban|Ủy\s+ban|Uỷ\s+ban|UBND|UB|HĐND|Hội\s+đồng|Thành\s+ủy|"
+    r"^(?:các\s+|cấp\s+ủy\s+)?(?:Ban(?!\s+hành)|Ủy\s+ban|Uỷ\s+ban|UBND|UB|HĐND|Hội\s+đồng|Thành\s+ủy|"
     r"Tỉnh\s+ủy|Huyện\s+ủy|Quận\s+ủy|Thị\s+ủy|Đảng\s+ủy|Đảng\s+đoàn|Đảng\s+bộ|BTV|BCH|BCĐ|BQL|"
-    r"Thường\s+trực|Thường\s+vụ|Văn\s+phòng|VP|Sở|Phòng|Mặt\s+trận|MTTQ|UBMTTQ|Hội|Liên\s+đoàn|"
+    r"Thường\s+trực|Thường\s+vụ|Văn\s+phòng|VP|Sở|Phòng|Mặt\s+trận|MTTQ|UBMTTQ|"
+    r"Hội(?!\s+nghị|\s+thảo|\s+đồng\s+ý)|Liên\s+đoàn|"
     r"Liên\s+minh|Đoàn|Tỉnh\s+đoàn|Thành\s+đoàn|Huyện\s+đoàn|Công\s+an|Bộ|Cục|Chi\s+cục|"
     r"Tổng\s+cục|Trung\s+tâm|Trường|Báo|Đài|Chính\s+phủ|Thủ\s+tướng|Chủ\s+tịch|Phó\s+Chủ\s+tịch|"
     r"Bí\s+thư|Phó\s+Bí\s+thư|Giám\s+đốc|Thủ\s+trưởng|người\s+đứng\s+đầu|Người\s+đứng\s+đầu|"
@@ -55,9 +57,11 @@ _HEAD = re.compile(
     r"Cơ\s+quan|Đơn\s+vị|UBND|Hội\s+Nông\s+dân|Hội\s+Liên\s+hiệp|Hội\s+Cựu\s+chiến\s+binh|"
     r"Công\s+đoàn|Lãnh\s+đạo|Các|Ủy\s+viên|Thành\s+viên|đảng\s+ủy|huyện\s+ủy|thành\s+ủy|"
     r"ban\s+thường\s+vụ|Bộ\s+đội|Quân\s+sự|Bưu\s+điện|Điện\s+lực|Tập\s+đoàn|Công\s+ty|"
-    r"Hợp\s+tác\s+xã|BCS|Ban\s+cán\s+sự|UBKT|Ủy\s+ban\s+nhân\s+dân|Hội\s+đồng\s+nhân\s+dân)(?![\w])"
+    r"Hợp\s+tác\s+xã|Tổng\s+công\s+ty|BCS|Ban\s+cán\s+sự|UBKT|Ủy\s+ban\s+nhân\s+dân|Hội\s+đồng\s+nhân\s+dân)(?![\w])"
 )
-_GIVE = re.compile(r"(?<![\w])(?:giao(?:\s+cho)?|đề\s+nghị|yêu\s+cầu|phân\s+công)\s+", re.I)
+_GIVE = re.compile(
+    r"(?<![\w])(?<!được )(?:giao(?:\s+cho)?|đề\s+nghị|yêu\s+cầu|phân\s+công)\s+", re.I
+)
 _DOING = re.compile(r"(?<![\w])(?:đã|đang|vừa|từng|được)(?![\w])")
 _BULLET = re.compile(r"^\s*(?:[-+•*–]|\d+(?:\.\d+)*[.)]|[a-zđ][.)]|[IVX]+[.)])\s*")
 _OPENERS = re.compile(
@@ -149,6 +153,24 @@ def _parse_clause(clause: str) -> tuple[str, list[str], str] | None:
     return lead, coordinators, task
 
 
+# What an issuer says of itself ("Ban Thường vụ ... đồng ý", "... thông báo để ... biết").
+_OWN_WORDS = re.compile(r"(?:thông\s+báo|đồng\s+ý|nhất\s+trí|thống\s+nhất|ghi\s+nhận|cơ\s+bản)\b")
+
+
+def _direct(line: str) -> tuple[str, list[str], str] | None:
+    """ "3. Đảng đoàn HĐND tỉnh lãnh đạo HĐND tỉnh ...": a unit, then at once its work."""
+    body = _OPENERS.sub("", _BULLET.sub("", line)).strip()
+    if not body[:1].isupper():
+        return None
+    lead = _lead_from(body)
+    if lead is None or _generic(lead) or not body.startswith(lead):
+        return None
+    rest = body[len(lead) :].lstrip(" ,")
+    if not _VERB.match(rest) or _DOING.match(rest) or _OWN_WORDS.match(rest):
+        return None
+    return _parse_clause(f"{lead} chủ trì {rest}") or (lead, [], rest.strip(" .;"))
+
+
 def _deadline_in(deadlines: list[Deadline], start: int, end: int) -> Deadline | None:
     for deadline in deadlines:
         if start <= deadline.start < end:
@@ -162,6 +184,7 @@ def _heading_lead(line: str) -> str | None:
     if not body or len(body) > 120 or body.endswith((".", ";")):
         return None
     body = re.sub(r"^(?:đề\s+nghị|giao)\s+", "", body, flags=re.I).rstrip(" :")
+    body = re.sub(r"\s*\([^()]*\)\s*$", "", body)  # "(cơ quan thường trực Ban Chỉ đạo)"
     lead = _lead_from(body)
     return lead if lead and lead == body else None
 
@@ -174,6 +197,7 @@ def find_assignments(
     heading: str | None = None
     table = _TableReader()
     skipping = False
+    directive = False  # the sentence before gave work ("yêu cầu X ...", "giao Y ...")
     for index, sentence in enumerate(sentences):
         line = text[sentence.start : sentence.end]
         if _END_OF_BODY.match(line):
@@ -198,21 +222,43 @@ def find_assignments(
             heading = new_heading
             continue
         nxt = sentences[index + 1] if index + 1 < len(sentences) else None
-        if heading and _starts_with_verb(text, sentence):
-            # Work listed under a unit heading: the whole line is one piece of work.
-            body = _BULLET.sub("", line).strip()
-            parsed = _parse_clause(f"{heading} {body[:1].lower()}{body[1:]}") or (heading, [], body)
+        body = _BULLET.sub("", line).strip()
+        marked = _BULLET.match(line) is not None
+        if heading and (
+            _starts_with_verb(text, sentence)
+            or (marked and line.lstrip()[:1] in "-+•*–" and not _HEAD.match(body))
+        ):
+            # Work listed under a unit heading: the whole line is one piece of work, unless
+            # the line names its own lead ("- Đề nghị Ủy ban MTTQ huyện chủ trì ...").
+            own = _parse_clause(line)
+            parsed = (
+                own
+                if own and not _generic(own[0])
+                else _parse_clause(f"{heading} {body[:1].lower()}{body[1:]}") or (heading, [], body)
+            )
             found.append(_make(text, sentence, *parsed, deadlines, nxt))
             continue
+        if marked or directive:
+            parsed = _direct(line)
+            if parsed is not None:
+                found.append(_make(text, sentence, *parsed, deadlines, nxt))
+                continue
+        directive = False
         any_here = False
         for clause in split_clauses(text, sentence):
-            parsed = _parse_clause(text[clause.start : clause.end])
+            clause_text = text[clause.start : clause.end]
+            parsed = _parse_clause(clause_text)
             if parsed is None or _generic(parsed[0]):
                 continue
+            if clause_text.rstrip().endswith(":"):
+                heading = parsed[0]  # "đề nghị X thực hiện một số nội dung sau:" and a list
+                any_here = True
+                continue
             any_here = True
+            directive = directive or _GIVE.search(clause_text) is not None
             lead, coordinators, task = parsed
             found.append(_make(text, sentence, lead, coordinators, task, deadlines, nxt, clause))
-        if not any_here and heading and not _BULLET.match(line) and len(line) > 200:
+        if not any_here and heading and not marked and len(line) > 200:
             heading = None  # a long paragraph ends a heading's list
     return found
 
@@ -221,7 +267,8 @@ _APPENDIX = re.compile(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục|DANH\s+MỤC|Danh\s+
 _END_OF_BODY = re.compile(r"^\s*(?:Nơi\s+nhận|TM\.|T/M|KT\.|K/T)\b", re.I)
 _GENERIC = re.compile(
     r"\b(?:cac|nhung|cap|uy|to|chuc|dang|nganh|co|quan|don|vi|dia|phuong|doan|the|chinh|quyen|"
-    r"he|thong|tri|va|ca|moi|toan|the|xa|hoi|ban)\b"
+    r"he|thong|tri|va|ca|moi|toan|the|xa|hoi|ban|nguoi|dung|dau|thu|truong|lien|"
+    r"ngang|so|nganh|huyen|dia|ban)\b"
 )
 
 

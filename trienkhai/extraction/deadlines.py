@@ -35,10 +35,11 @@ _WORK = re.compile(
     r"chậm\s+nhất|đảm\s+bảo|bảo\s+đảm|giao|đề\s+nghị|yêu\s+cầu)\b",
     re.IGNORECASE,
 )
+_EVENT = re.compile(r"\b(?:diễn\s+ra|khai\s+mạc|bế\s+mạc)\b", re.IGNORECASE)
 _PAST = re.compile(r"\b(?:đã|vừa|qua|được\s+tổ\s+chức)\b", re.IGNORECASE)
 _NEVER_BEFORE = re.compile(
     r"(?:nhiệm\s+kỳ|giai\s+đoạn|khóa|từ|định\s+hướng(?:\s+đến)?|tầm\s+nhìn(?:\s+đến)?|năm\s+học|"
-    r"so\s+với|cùng\s+kỳ|kỳ)\s*$",
+    r"so\s+với|cùng\s+kỳ|kỳ|tính\s+đến(?:\s+ngày)?|đến\s+nay|tính\s+từ)\s*$",
     re.IGNORECASE,
 )
 _RANGE_AFTER = re.compile(r"^\s*(?:-|đến)\s*(?:năm\s+)?(?:19|20)\d\d\b")
@@ -84,6 +85,11 @@ def is_deadline(text: str, when: When) -> tuple[bool, int]:
         return False, when.start  # a dateline: "21/09/2020 - 06:52"
     if _PLACE_LINE.search(text[max(0, when.start - 45) : when.start].removesuffix("ngày ")):
         return False, when.start  # "Bến Tre, ngày 05 tháng 02 năm 2021"
+    if _EVENT.search(before + _sentence_after(text, when.end)):
+        return False, when.start  # "Kỳ họp thứ 4 sẽ diễn ra cuối tháng 3": an event
+    if when.precision == "year" and re.search(r"(?:^|\s)(?:đến|tới)\s*$", before, re.I):
+        start = when.start - len(before) + re.search(r"(?:đến|tới)\s*$", before, re.I).start()
+        return True, start  # "Đến năm 2030, ...": the year a goal is set for
     firm = _FIRM.search(before)
     if firm:
         if re.search(r"\btừ\b[^.;\n]*$", before[: firm.start()], re.I) and not re.search(
@@ -96,7 +102,9 @@ def is_deadline(text: str, when: When) -> tuple[bool, int]:
         clause = before + text[when.start : when.end] + _sentence_after(text, when.end)
         work = _WORK.search(clause)
         head = before[: loose.start()]
-        if work and not (_PAST.search(head) and not re.search(r"dự\s+kiến", clause, re.I)):
+        after = _sentence_after(text, when.end)
+        past = _PAST.search(head) or (not head.strip(" ,") and _PAST.search(after[:60]))
+        if work and not (past and not re.search(r"dự\s+kiến", clause, re.I)):
             if re.search(r"\btừ\b", head, re.I) and not re.search(r"thời\s+(?:gian|hạn)", clause):
                 return False, when.start
             return True, when.start - len(before) + loose.start()

@@ -68,7 +68,8 @@ _NOT_BEFORE = re.compile(
 # Documents named by their number only ("Nghị quyết 35", "Đề án 06"), written with a capital.
 _NAMED_BEFORE = re.compile(
     r"\b(?:Nghị\s+quyết|Quyết\s+định|Chỉ\s+thị|Kết\s+luận|Kế\s+hoạch|Đề\s+án|Chương\s+trình|"
-    r"Nghị\s+định|Thông\s+tư|Luật|Hội\s+nghị|Đại\s+hội|Quy\s+định|Hướng\s+dẫn)\s*$"
+    r"Nghị\s+định|Thông\s+tư|Luật|Hội\s+nghị|Đại\s+hội|Quy\s+định|Hướng\s+dẫn|"
+    r"Ban\s+[Cc]hỉ\s+đạo|Tổ\s+công\s+tác|Dự\s+án|Kỳ\s+họp)\s*$"
 )
 
 
