@@ -251,3 +251,13 @@ def test_the_demo_text():
     assert leads["UBND thành phố"] == "2020-12"
     assert leads["Văn phòng Thành ủy"] == "2020-09-20"
     assert leads["Ban Tuyên giáo Thành ủy"] == "2020-10"
+
+
+def test_a_letterhead_gives_its_number_the_place_and_date_line():
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH BẾN TRE\nSố: 123/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nBến Tre, ngày 05 tháng 02 năm 2021\nKẾ HOẠCH\n"
+        "Các xã báo cáo trước ngày 05 hằng tháng; hoàn thành trước ngày 30/6/2021."
+    )
+    assert refs(text) == [("123/KH-UBND", "KH", "UBND", "2021-02-05")]
+    assert deadlines(text) == [("2021-06-30", "day")]  # neither the header nor "hằng tháng"

@@ -35,6 +35,7 @@ _WORK = re.compile(
     r"chậm\s+nhất|đảm\s+bảo|bảo\s+đảm|giao|đề\s+nghị|yêu\s+cầu)\b",
     re.IGNORECASE,
 )
+_RECURRING = re.compile(r"^\s*(?:của\s+)?(?:hằng|hàng|mỗi)\s+(?:năm|tháng|quý|tuần)", re.I)
 _EVENT = re.compile(r"\b(?:diễn\s+ra|khai\s+mạc|bế\s+mạc)\b", re.IGNORECASE)
 _PAST = re.compile(r"\b(?:đã|vừa|qua|được\s+tổ\s+chức)\b", re.IGNORECASE)
 _NEVER_BEFORE = re.compile(
@@ -81,6 +82,8 @@ def is_deadline(text: str, when: When) -> tuple[bool, int]:
     before = _clause_before(text, when.start)
     if _NEVER_BEFORE.search(before) or _RANGE_AFTER.match(text[when.end : when.end + 12]):
         return False, when.start
+    if _RECURRING.match(text[when.end : when.end + 20]):
+        return False, when.start  # "trước ngày 05 hằng tháng": a recurring date, not a limit
     if _TIME_AFTER.match(text[when.end : when.end + 10]):
         return False, when.start  # a dateline: "21/09/2020 - 06:52"
     if _PLACE_LINE.search(text[max(0, when.start - 45) : when.start].removesuffix("ngày ")):

@@ -83,6 +83,24 @@ def _issue_date(text: str, end: int, dates: list[When]) -> When | None:
     return None
 
 
+_HEADER_NUMBER = re.compile(r"(?:^|\n)[ \t|]*(?:Số|SỐ|số)\s*:?\s*$")
+_PLACE_DATE = re.compile(r"(?:^|\n|\||\t)[ \t]*[A-ZĐ][^\n,|\t]{1,40},\s*(?:ngày|Ngày)\s")
+
+
+def _header_date(text: str, start: int, end: int, dates: list[When]) -> When | None:
+    """In a letterhead ("Số: 123/KH-UBND" with "Bến Tre, ngày 05 tháng 02 năm 2021" beside or
+    a few lines away, Decree 30's layout copied as text), the place-and-date line is the date."""
+    if not _HEADER_NUMBER.search(text[max(0, start - 12) : start]):
+        return None
+    window_start = max(0, start - 300)
+    for m in _PLACE_DATE.finditer(text, window_start, min(len(text), end + 400)):
+        at = m.end()
+        for when in dates:
+            if at - 6 <= when.start <= at + 2 and when.precision == DAY and when.dated:
+                return when
+    return None
+
+
 def find_doc_refs(
     text: str, dates: list[When] | None = None, issue_dates: set | None = None
 ) -> list[DocRef]:
@@ -108,7 +126,7 @@ def find_doc_refs(
     by_number: dict[str, DocRef] = {}
     for start, end, doc in hits:
         number = doc.format()
-        when = _issue_date(text, end, dates)
+        when = _issue_date(text, end, dates) or _header_date(text, start, end, dates)
         date = when.iso() if when else None
         if when is not None and issue_dates is not None:
             issue_dates.add((when.start, when.end))
