@@ -38,7 +38,13 @@ _VERBS = (
     "nắm|nắm bắt|phân công|giao|bồi dưỡng|đào tạo|mở|dự thảo|tập huấn|vận hành|số hóa|"
     "đưa|đăng|biểu dương|khen thưởng|xét|cải cách|tháo gỡ|đẩy nhanh|ưu tiên|"
     "nghiêm túc|tích cực|đề nghị|thông tin|sắp xếp|rút kinh nghiệm|củng cố|trình ký|thông báo|"
-    "đồng ý|nhất trí|thống nhất|ghi nhận|yêu cầu|cơ bản|niêm yết|huy động|tăng|giảm|rà|ra quân"
+    "đồng ý|nhất trí|thống nhất|ghi nhận|yêu cầu|cơ bản|niêm yết|huy động|tăng|giảm|rà|ra quân|"
+    "kiểm soát|thanh toán|bàn giao|giải ngân|chi trả|thu hồi|cấp phát|bảo vệ|phòng chống|ngăn chặn|"
+    "nâng cấp|mua sắm|sửa chữa|tuyển dụng|khắc phục|hoàn tất|chuẩn hóa|làm sạch|đồng bộ|kết nối|"
+    "tích hợp|chia sẻ|lựa chọn|đăng ký|ký kết|bồi thường|giải phóng|di dời|nghiệm thu|quyết toán|"
+    "tạm ứng|công khai|tham dự|áp dụng|xác minh|xử phạt|thanh tra|phân loại|vận chuyển|thu gom|"
+    "tiêm|trồng|nạo vét|gia cố|di chuyển|sơ tán|tuần tra|canh gác|dọn dẹp|kêu gọi|"
+    "đề ra|xác định|học tập|tổ chức thực hiện|lấy ý kiến|góp ý|lập danh sách"
 )
 _VERB = re.compile(
     rf"(?<![\w])(?<!các )(?<!những )(?<!chương )(?<!của )(?<!chủ )({_VERBS})(?![\w])"
@@ -224,6 +230,9 @@ def find_assignments(
         nxt = sentences[index + 1] if index + 1 < len(sentences) else None
         body = _BULLET.sub("", line).strip()
         marked = _BULLET.match(line) is not None
+        new_section = _SECTION.match(line) or (line.isupper() and len(line) > 6)
+        if heading and new_section and not _starts_with_verb(text, sentence):
+            heading = None  # "IV. KINH PHÍ", "2. Nhiệm vụ cụ thể": a new section, no unit
         if heading and (
             _starts_with_verb(text, sentence)
             or (marked and line.lstrip()[:1] in "-+•*–" and not _HEAD.match(body))
@@ -260,9 +269,10 @@ def find_assignments(
             found.append(_make(text, sentence, lead, coordinators, task, deadlines, nxt, clause))
         if not any_here and heading and not marked and len(line) > 200:
             heading = None  # a long paragraph ends a heading's list
-    return found
+    return [item for item in found if item is not None]
 
 
+_SECTION = re.compile(r"^\s*(?:[IVX]+[.)]|\d+(?:\.\d+)*[.)])")
 _APPENDIX = re.compile(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục|DANH\s+MỤC|Danh\s+mục)\b")
 _END_OF_BODY = re.compile(r"^\s*(?:Nơi\s+nhận|TM\.|T/M|KT\.|K/T)\b", re.I)
 _GENERIC = re.compile(
@@ -286,7 +296,10 @@ def _starts_with_verb(text: str, clause: Sentence) -> bool:
     return m is not None
 
 
-def _make(text, sentence, lead, coordinators, task, deadlines, nxt, clause=None) -> Assignment:
+def _make(text, sentence, lead, coordinators, task, deadlines, nxt, clause=None):
+    """The Assignment, or None when the lead is everyone ("các cơ quan, đơn vị")."""
+    if _generic(lead):
+        return None
     where = clause or sentence
     deadline = _deadline_in(deadlines, where.start, where.end) or _deadline_in(
         deadlines, sentence.start, sentence.end

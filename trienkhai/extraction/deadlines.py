@@ -77,6 +77,12 @@ def _in_table_cell(text: str, when: When) -> bool:
     ) is not None and not cell_right.strip(" .,")
 
 
+def _task_verb(clause: str) -> bool:
+    from .assignments import _VERB
+
+    return _VERB.search(clause) is not None
+
+
 def is_deadline(text: str, when: When) -> tuple[bool, int]:
     """Whether `when` is a deadline, and where its phrase starts (its cue)."""
     before = _clause_before(text, when.start)
@@ -103,8 +109,8 @@ def is_deadline(text: str, when: When) -> tuple[bool, int]:
     loose = _LOOSE.search(before)
     if loose:
         clause = before + text[when.start : when.end] + _sentence_after(text, when.end)
-        work = _WORK.search(clause)
         head = before[: loose.start()]
+        work = _WORK.search(clause) or (head.strip(" ,") and _task_verb(head))
         after = _sentence_after(text, when.end)
         past = _PAST.search(head) or (not head.strip(" ,") and _PAST.search(after[:60]))
         if work and not (past and not re.search(r"dự\s+kiến", clause, re.I)):
