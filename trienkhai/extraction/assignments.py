@@ -19,6 +19,7 @@ gives a time ("Dự kiến trong tháng 12-2020, ...", "Thời gian: quý IV/202
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .items import Assignment, Deadline, Sentence
@@ -282,6 +283,7 @@ _GENERIC = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def _generic(lead: str) -> bool:
     """ "các cấp ủy, tổ chức đảng", "các cơ quan, đơn vị": everyone, so no one in particular."""
     from .evaluate import fold

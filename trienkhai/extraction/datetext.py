@@ -128,13 +128,13 @@ def find_dates(text: str, year_hint: int | None = None) -> list[When]:
 
     A form without a year takes the year of the nearest dated form before it, else `year_hint`.
     """
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text) + 1)  # 1 where an earlier (longer) form already matched
     raw: list[tuple[str, re.Match]] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
-            if any(m.start() < b and a < m.end() for a, b in taken):
+            if taken.find(1, m.start(), m.end()) >= 0:
                 continue
-            taken.append((m.start(), m.end()))
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
             raw.append((kind, m))
     raw.sort(key=lambda pair: pair[1].start())
     found: list[When] = []

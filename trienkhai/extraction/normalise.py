@@ -21,6 +21,8 @@ _DASHES = dict.fromkeys(
 )
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2009\u200a"), " ")
 _ETH = {ord("\u00d0"): "Đ", ord("\u00f0"): "đ"}
+_ONE_TABLE = {**_ETH, **_DASHES, **_SPACES}
+_ODD = re.compile("[" + "".join(map(chr, _ONE_TABLE)) + "]")
 _LETTER = r"[^\W\d_]"
 # An open syllable ending in oa, oe or uy with the tone on its last vowel ("hoà", "thuỷ"),
 # not after q ("quý"), not followed by another letter ("hoàn").
@@ -39,8 +41,9 @@ def _tone_to_first(match: re.Match) -> str:
 def normalise(text: str) -> str:
     """The text in one spelling (see the module docstring), as NFC, one character per input
     character of the NFC input."""
-    text = unicodedata.normalize("NFC", text).translate(_ETH).translate(_DASHES)
-    text = text.translate(_SPACES)
+    text = unicodedata.normalize("NFC", text)
+    if _ODD.search(text):
+        text = text.translate(_ONE_TABLE)
     # Work on decomposed vowels only where the rule may apply, then compose again.
     decomposed = unicodedata.normalize("NFD", text)
     if not any(t in decomposed for t in TONES):

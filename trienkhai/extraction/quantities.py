@@ -103,9 +103,12 @@ def _unit_after(text: str, end: int) -> tuple[str, int] | None:
 def find_quantities(text: str, excluded: list[tuple[int, int]]) -> list[Quantity]:
     """Every counted quantity outside the `excluded` spans (dates, document numbers)."""
     found = []
+    blocked = bytearray(len(text) + 1)
+    for a, b in excluded:
+        blocked[a:b] = b"\x01" * (b - a)
     for m in _NUMBER.finditer(text):
         start, end = m.span()
-        if any(a <= start < b or a < end <= b for a, b in excluded):
+        if blocked.find(1, start, end) >= 0:
             continue
         raw = m.group(1)
         before = text[max(0, start - 25) : start]
