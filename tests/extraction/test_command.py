@@ -125,3 +125,45 @@ def test_corpus_has_forty_annotated_texts_in_two_parts():
         assert annotation["modelled_on"]
         for field in ("doc_refs", "deadlines", "quantities", "assignments"):
             assert isinstance(annotation[field], list), (text.name, field)
+
+
+def test_old_tcvn3_and_vni_files_read_like_unicode(tmp_path, capsys):
+    from trienkhai.extraction.legacy import encode_legacy
+
+    text = DEMO.read_text(encoding="utf-8")
+    assert main([str(DEMO), "--json"]) == 0
+    expected = json.loads(capsys.readouterr().out)
+    for encoding in ("tcvn3", "vni"):
+        old = tmp_path / f"{encoding}.txt"
+        old.write_bytes(encode_legacy(text, encoding))
+        assert main([str(old), "--json"]) == 0
+        got = json.loads(capsys.readouterr().out)
+        assert got["doc_refs"] == expected["doc_refs"], encoding
+        assert got["deadlines"] == expected["deadlines"], encoding
+        assert [a["lead"] for a in got["assignments"]] == [
+            a["lead"] for a in expected["assignments"]
+        ], encoding
+
+
+def test_a_word_file(tmp_path, capsys):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Giao Sở Nội vụ chủ trì, phối hợp với Sở Tài chính rà soát biên chế.")
+    table = document.add_table(rows=2, cols=3)
+    for cell, value in zip(
+        table.rows[0].cells, ["Nhiệm vụ", "Cơ quan chủ trì", "Thời gian"], strict=True
+    ):
+        cell.text = value
+    for cell, value in zip(
+        table.rows[1].cells, ["Số hóa hồ sơ", "Sở Tư pháp", "Quý IV/2025"], strict=True
+    ):
+        cell.text = value
+    path = tmp_path / "ke-hoach.docx"
+    document.save(path)
+    assert main([str(path), "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)["assignments"]
+    assert [(a["lead"], a["deadline"]) for a in got] == [
+        ("Sở Nội vụ", None),
+        ("Sở Tư pháp", "2025-Q4"),
+    ]
