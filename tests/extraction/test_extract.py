@@ -261,3 +261,24 @@ def test_a_letterhead_gives_its_number_the_place_and_date_line():
     )
     assert refs(text) == [("123/KH-UBND", "KH", "UBND", "2021-02-05")]
     assert deadlines(text) == [("2021-06-30", "day")]  # neither the header nor "hằng tháng"
+
+
+def test_plan_items_written_as_labelled_lines():
+    text = (
+        "III. NHIỆM VỤ CỤ THỂ\n"
+        "1. Số hóa hồ sơ đảng viên.\n- Cơ quan chủ trì: Văn phòng Đảng ủy phường.\n"
+        "- Cơ quan phối hợp: các chi bộ trực thuộc; Công an phường.\n"
+        "- Thời gian: trước ngày 31/12/2025.\n"
+        "2. Triển khai phong trào “Bình dân học vụ số”.\n- Đơn vị chủ trì: UBND phường.\n"
+        "- Thời gian hoàn thành: quý IV/2025.\n"
+    )
+    got = [(a.lead, a.coordinators, a.task, a.deadline) for a in extract(text).assignments]
+    assert got == [
+        (
+            "Văn phòng Đảng ủy phường",
+            ("các chi bộ trực thuộc", "Công an phường"),
+            "Số hóa hồ sơ đảng viên",
+            "2025-12-31",
+        ),
+        ("UBND phường", (), "Triển khai phong trào “Bình dân học vụ số”", "2025-Q4"),
+    ]

@@ -204,6 +204,7 @@ def find_assignments(
     heading: str | None = None
     table = _TableReader()
     skipping = False
+    consumed: set[int] = set()  # label lines already read with their "chủ trì" line
     directive = False  # the sentence before gave work ("yêu cầu X ...", "giao Y ...")
     for index, sentence in enumerate(sentences):
         line = text[sentence.start : sentence.end]
@@ -218,6 +219,14 @@ def find_assignments(
             if short and not title:
                 continue
             skipping = False
+        if index in consumed:
+            continue
+        label = _LABEL_LEAD.match(line)
+        if label:
+            item = _labelled(text, sentences, index, label, deadlines, consumed)
+            if item is not None:
+                found.append(item)
+            continue
         row = table.read(line)
         if row is not None:
             if row:
@@ -271,6 +280,50 @@ def find_assignments(
         if not any_here and heading and not marked and len(line) > 200:
             heading = None  # a long paragraph ends a heading's list
     return [item for item in found if item is not None]
+
+
+_LABEL = r"^\s*[-+•*]?\s*(?:Cơ\s+quan|Đơn\s+vị|Bộ\s+phận|Cơ\s+quan,\s+đơn\s+vị)\s+"
+_LABEL_LEAD = re.compile(_LABEL + r"chủ\s+trì\s*:\s*(.+?)[.;]?\s*$", re.I)
+_LABEL_WITH = re.compile(_LABEL + r"phối\s+hợp\s*:\s*(.+?)[.;]?\s*$", re.I)
+_LABEL_TIME = re.compile(r"^\s*[-+•*]?\s*(?:Thời\s+gian|Thời\s+hạn|Tiến\s+độ)[^:]{0,25}:", re.I)
+
+
+def _labelled(text, sentences, index, label, deadlines, consumed):
+    """A plan item written as labelled lines under its title:
+    "3. Số hóa hồ sơ ..." / "- Cơ quan chủ trì: X" / "- Cơ quan phối hợp: Y" / "- Thời gian: Z"."""
+    lead = label.group(1).strip()
+    title = ""
+    if index > 0:
+        before = text[sentences[index - 1].start : sentences[index - 1].end]
+        if not (_LABEL_WITH.match(before) or _LABEL_TIME.match(before)):
+            title = _BULLET.sub("", before).strip(" .;:")
+    coordinators: list[str] = []
+    deadline = None
+    last = sentences[index]
+    for ahead in range(index + 1, min(index + 4, len(sentences))):
+        line = text[sentences[ahead].start : sentences[ahead].end]
+        with_m = _LABEL_WITH.match(line)
+        if with_m:
+            coordinators = _coordinators(with_m.group(1))
+        elif _LABEL_TIME.match(line):
+            deadline = _deadline_in(deadlines, sentences[ahead].start, sentences[ahead].end)
+        else:
+            break
+        consumed.add(ahead)
+        last = sentences[ahead]
+    if _generic(lead):
+        return None
+    first = sentences[index - 1] if title else sentences[index]
+    return Assignment(
+        text=text[first.start : last.end],
+        start=first.start,
+        end=last.end,
+        lead=lead,
+        coordinators=tuple(coordinators),
+        task=title,
+        deadline=deadline.date if deadline else None,
+        deadline_precision=deadline.precision if deadline else None,
+    )
 
 
 _SECTION = re.compile(r"^\s*(?:[IVX]+[.)]|\d+(?:\.\d+)*[.)])")
