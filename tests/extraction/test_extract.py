@@ -282,3 +282,15 @@ def test_plan_items_written_as_labelled_lines():
         ),
         ("UBND phường", (), "Triển khai phong trào “Bình dân học vụ số”", "2025-Q4"),
     ]
+
+
+def test_lowercase_state_numbers_dates_in_brackets_and_days_in_words_without_year():
+    text = (
+        "Theo Quyết định 123/qđ-ubnd và Nghị quyết 57-NQ/TW (22/12/2024), trong năm 2025 "
+        "các xã báo cáo trước ngày 30 tháng 9."
+    )
+    assert refs(text) == [
+        ("123/QĐ-UBND", "QĐ", "UBND", None),
+        ("57-NQ/TW", "NQ", "TW", "2024-12-22"),
+    ]
+    assert deadlines(text) == [("2025", "year"), ("2025-09-30", "day")]

@@ -28,6 +28,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
             rf"(?:ngày\s+)?(\d{{1,2}})\s+tháng\s+(\d{{1,2}})\s+năm\s+({_YEAR})\b", re.IGNORECASE
         ),
     ),
+    (
+        "dm_words",
+        re.compile(r"\bngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\b(?!\s*(?:năm|[-/.])\s*\d)", re.I),
+    ),
     ("dmy", re.compile(rf"(?<![\d/.-])(\d{{1,2}}){_SEP}(\d{{1,2}}){_SEP}({_YEAR})\b")),
     (
         "half",
@@ -113,7 +117,7 @@ def _build(kind: str, m: re.Match, year_hint: int | None) -> When | None:
             return None
         year = int(g[1]) if kind == "month" else year_hint
         return When(s, e, year, month, None, MONTH, dated=kind == "month")
-    if kind == "dm":
+    if kind in ("dm", "dm_words"):
         day, month = int(g[0]), int(g[1])
         if not (1 <= month <= 12 and _valid_day(year_hint, month, day)):
             return None

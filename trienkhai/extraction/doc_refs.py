@@ -64,19 +64,26 @@ def _candidate(raw: str) -> numbering.DocNumber | None:
 def _state_ok(doc: numbering.DocNumber, raw: str) -> bool:
     """A State number without a year needs a type code or a capitalised issuer, so that
     "3/tháng" or "2/3 số xã" never count."""
-    if doc.year is not None:
-        return True
+    if doc.year is not None or doc.type is not None:
+        return True  # "45/2020/NĐ-CP", "123/qđ-ubnd" typed in lower case
     head = _squash(raw).split("/", 1)[1]
     letters = [ch for ch in head.split("-", 1)[0] if ch.isalpha()]
     return len(letters) >= 2 and sum(ch.isupper() for ch in letters) >= 2
 
 
+_DATE_IN_BRACKETS = re.compile(r"^\s*,?\s*\(\s*(?=\d)")
+
+
 def _issue_date(text: str, end: int, dates: list[When]) -> When | None:
     window = text[end : end + 140]
     m = _DATE_AFTER.match(window)
-    if not m:
-        return None
-    at = end + m.end() - len("ngày ")
+    if m:
+        at = end + m.end() - len("ngày ")
+    else:
+        bracket = _DATE_IN_BRACKETS.match(window)  # "57-NQ/TW (22/12/2024)"
+        if not bracket:
+            return None
+        at = end + bracket.end()
     for when in dates:
         if when.start >= at - 1 and when.start <= at + 8 and when.precision == DAY and when.dated:
             return when
