@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "trienkhai.plans",
     "trienkhai.outreach",
     "trienkhai.surveys",
+    "trienkhai.reading",
     "trienkhai.demo",
 ]
 

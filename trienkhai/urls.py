@@ -17,6 +17,7 @@ urlpatterns = [
     path("plans/", include("trienkhai.plans.urls")),
     path("outreach/", include("trienkhai.outreach.urls")),
     path("surveys/", include("trienkhai.surveys.urls")),
+    path("reading/", include("trienkhai.reading.urls")),
     path("s/", include("trienkhai.surveys.urls_public")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
