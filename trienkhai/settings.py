@@ -101,6 +101,10 @@ INSTALLED_APPS = [
     "trienkhai.outreach",
     "trienkhai.surveys",
     "trienkhai.reading",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "trienkhai.api",
     "trienkhai.demo",
 ]
 
@@ -293,4 +297,30 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("TRIENKHAI_LOG_LEVEL", "WARNING")},
+}
+
+# --- The REST API (trienkhai/api, docs/api.md) ---------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "trienkhai.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # the pages' htmx, with CSRF
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["trienkhai.api.auth.IsAuthenticatedWithinToken"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "trienkhai.api.errors.handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Triển Khai API",
+    "DESCRIPTION": "Triển Khai's data with the same rules as the pages. Authenticate with "
+    "`Authorization: Bearer <token>` (a personal key: Tài khoản của tôi → Khóa API). docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from the installed package: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }

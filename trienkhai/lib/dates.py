@@ -1,6 +1,7 @@
 """Dates as officials write them: day before month, Vietnamese formats."""
 
 import datetime as dt
+import re
 
 OPEN_END = None
 
@@ -76,3 +77,22 @@ def format_deadline_vi(day: dt.date | None, precision: str) -> str:
     if precision == QUARTER:
         return f"quý {('I', 'II', 'III', 'IV')[(day.month - 1) // 3]}/{day.year}"
     return f"năm {day.year}"
+
+
+_ISO_DEADLINE = re.compile(r"^(\d{4})(?:-(?:(\d{2})(?:-(\d{2}))?|Q([1-4])))?$")
+
+
+def parse_deadline(text: str) -> tuple[dt.date, str]:
+    """The inverse of `format_deadline`: "2020-09-20", "2020-12", "2025-Q4", "2025" → (first
+    day of the period, precision). Raises ValueError on anything else."""
+    m = _ISO_DEADLINE.match((text or "").strip())
+    if not m:
+        raise ValueError(text)
+    year, month, day, quarter = m.groups()
+    if quarter:
+        return dt.date(int(year), 3 * int(quarter) - 2, 1), QUARTER
+    if day:
+        return dt.date(int(year), int(month), int(day)), DAY
+    if month:
+        return dt.date(int(year), int(month), 1), MONTH
+    return dt.date(int(year), 1, 1), YEAR
