@@ -323,4 +323,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "trienkhai.plans.models.TaskStatus",
+        "ReportStatusEnum": "trienkhai.plans.models.Report.Status",
+        "DocumentStatusEnum": "trienkhai.documents.models.DocStatus",
+        "UnitKindEnum": "trienkhai.org.models.UnitKind",
+        "RelationKindEnum": "trienkhai.documents.models.RelationKind",
+    },
 }

@@ -16,6 +16,21 @@ from trienkhai.api.tokens import token_create
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django closes the database connection at the end of a request; Django's test client
+    stops that, and so must this in-process WSGI caller, or the test's transaction is gone
+    (PostgreSQL: "connection is closed")."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def bearer(tree, city_secretary):
     make_task(tree)

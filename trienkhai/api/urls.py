@@ -1,24 +1,15 @@
-from django.urls import path, register_converter
+from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
-from . import views_compliance, views_org, views_tasks
+from . import (
+    converters,  # noqa: F401 - the "id" path converter
+    views_compliance,
+    views_org,
+    views_tasks,
+)
 
 app_name = "api"
 
-
-class IdConverter:
-    """An object id: at most 18 digits, so no id overflows the database's 64-bit integers."""
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value) -> str:
-        return str(value)
-
-
-register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
@@ -28,4 +19,6 @@ urlpatterns = [
     path("tasks/", views_tasks.TaskList.as_view(), name="tasks"),
     path("tasks/<id:pk>/", views_tasks.TaskDetail.as_view(), name="task"),
     path("compliance/", views_compliance.ComplianceMatrix.as_view(), name="compliance"),
+    path("", include("trienkhai.api.urls_documents")),
+    path("", include("trienkhai.api.urls_programmes")),
 ]
