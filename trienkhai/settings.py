@@ -325,9 +325,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "TaskStatusEnum": "trienkhai.plans.models.TaskStatus",
-        "ReportStatusEnum": "trienkhai.plans.models.Report.Status",
+        "ReportStatusEnum": "trienkhai.api.serializers_programmes.REPORT_STATUSES",
         "DocumentStatusEnum": "trienkhai.documents.models.DocStatus",
         "UnitKindEnum": "trienkhai.org.models.UnitKind",
         "RelationKindEnum": "trienkhai.documents.models.RelationKind",
+        "IssuedStatusEnum": "trienkhai.api.serializers_documents.ISSUED_CHOICES",
     },
 }

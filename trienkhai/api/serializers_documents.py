@@ -76,7 +76,7 @@ class DocumentOut(serializers.ModelSerializer):
 
 class RelationOut(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=RelationKind.values)
+    kind = serializers.ChoiceField(choices=RelationKind.choices)
     label = serializers.CharField(help_text="how it reads from this document, in Vietnamese")
     note = serializers.CharField(allow_blank=True)
     document = DocumentRef()
@@ -167,7 +167,7 @@ class DocumentIn(serializers.Serializer):
 
 
 class RelationIn(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=RelationKind.values, help_text="this document <kind>")
+    kind = serializers.ChoiceField(choices=RelationKind.choices, help_text="this document <kind>")
     target = Id(help_text="id of the other document")
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 

@@ -33,6 +33,9 @@ class NumberOut(serializers.Field):
         return number(value)
 
 
+REPORT_STATUSES = Report.Status.values  # named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]
+
+
 def choice(values, **kwargs):
     """A code out of `values`, documented inline (no shared enum component whose name could
     collide with another endpoint's "status")."""
@@ -311,7 +314,7 @@ class ReportOut(serializers.Serializer):
     unit = UnitRef()
     period = serializers.SerializerMethodField()
     due_on = serializers.DateField()
-    status = choice(Report.Status.values)
+    status = choice(REPORT_STATUSES)
     state = serializers.SerializerMethodField()
     state_label = serializers.SerializerMethodField()
     is_late = serializers.BooleanField()
