@@ -3,6 +3,7 @@ shape), stable cursor pagination, version checks (ETag / If-Match) and idempoten
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -20,6 +21,29 @@ from .models import IdempotentAnswer
 def is_id(raw) -> bool:
     """An object id as text: ASCII digits, at most 18 (ids are 64-bit integers)."""
     return re.fullmatch(r"[0-9]{1,18}", str(raw or "")) is not None
+
+
+def query_id(params, name: str) -> int | None:
+    """An id from the query string (None when absent); anything else is a 400 on that field."""
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    if not is_id(raw):
+        raise ApiError(400, "invalid", _("“%(name)s” phải là một số.") % {"name": name}, name)
+    return int(raw)
+
+
+def query_date(params, name: str) -> dt.date | None:
+    """An ISO date from the query string (None when absent); anything else is a 400."""
+    raw = params.get(name)
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(
+            400, "invalid", _("Ngày “%(day)s” không đúng dạng YYYY-MM-DD.") % {"day": raw}, name
+        ) from None
 
 
 class Cursor(pagination.CursorPagination):

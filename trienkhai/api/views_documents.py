@@ -3,7 +3,6 @@ and files, registering an issued document, recording a relation, downloading a f
 consultation rounds with the comments one may see. The same rules and services as the pages
 (documents.rules, selectors, services, consultation)."""
 
-import datetime as dt
 import html
 
 from django.core.exceptions import ValidationError
@@ -34,7 +33,7 @@ from trienkhai.documents.views import _signer_title, _single_editable_unit
 from trienkhai.org import rules as org_rules
 from trienkhai.org.models import Person, Unit
 
-from .conventions import ApiView, Cursor, idempotent_create, is_id
+from .conventions import ApiView, Cursor, idempotent_create, query_date, query_id
 from .errors import ApiError
 from .serializers_documents import (
     TYPE_CODES,
@@ -86,27 +85,6 @@ def _document_for(user, pk: int, check=None) -> Document:
     return document
 
 
-def _int(params, name):
-    raw = params.get(name)
-    if raw in (None, ""):
-        return None
-    if not is_id(raw):
-        raise ApiError(400, "invalid", _("“%(name)s” phải là một số.") % {"name": name}, name)
-    return int(raw)
-
-
-def _date(params, name):
-    raw = params.get(name)
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(
-            400, "invalid", _("Ngày “%(day)s” không đúng dạng YYYY-MM-DD.") % {"day": raw}, name
-        ) from None
-
-
 def _choice(params, name, allowed):
     value = params.get(name, "")
     if value and value not in allowed:
@@ -121,7 +99,7 @@ def _choice(params, name, allowed):
 
 def _filter_unit(user, params, name):
     """A unit to filter by, among those the register page offers (yours and those above)."""
-    pk = _int(params, name)
+    pk = query_id(params, name)
     if pk is None:
         return None
     unit = selectors.issuer_units(user).filter(pk=pk).first()
@@ -241,7 +219,7 @@ class DocumentList(mixins.ListModelMixin, ApiView):
 
     def get_queryset(self):
         user, params = self.request.user, self.request.query_params
-        year = _int(params, "year")
+        year = query_id(params, "year")
         if year is not None and not 1945 <= year <= 2100:
             raise ApiError(400, "invalid", _("Năm ban hành phải từ 1945 trở đi."), "year")
         qs = selectors.documents_matching(
@@ -256,7 +234,7 @@ class DocumentList(mixins.ListModelMixin, ApiView):
         owner = _filter_unit(user, params, "owner")
         if owner is not None:
             qs = qs.filter(owner_unit=owner)
-        start, end = _date(params, "issued_from"), _date(params, "issued_to")
+        start, end = query_date(params, "issued_from"), query_date(params, "issued_to")
         if start is not None:
             qs = qs.filter(issued_on__gte=start)
         if end is not None:

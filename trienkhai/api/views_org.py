@@ -1,7 +1,5 @@
 """Units of the organisation tree, as the user may see them; a date gives the tree as it was."""
 
-import datetime as dt
-
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,22 +12,9 @@ from trienkhai.org import rules
 from trienkhai.org.models import Unit, UnitPeriod
 from trienkhai.org.selectors import period_at
 
-from .conventions import ApiView, is_id
+from .conventions import ApiView, is_id, query_date
 from .errors import ApiError
 from .serializers import UnitOut, parent_ids
-
-
-def _as_of(request) -> dt.date | None:
-    raw = request.query_params.get("as_of")
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(
-            400, "invalid", _("Ngày “%(day)s” không đúng dạng YYYY-MM-DD.") % {"day": raw}, "as_of"
-        ) from None
-
 
 UNIT_FILTERS = [
     OpenApiParameter("parent", int, description="only the children of this unit"),
@@ -55,7 +40,7 @@ class UnitList(mixins.ListModelMixin, ApiView):
             qs = qs.filter(path__startswith=node.path, depth=node.depth + 1)
         if params.get("q"):
             qs = qs.filter(name_folded__contains=fold(params["q"]))
-        day = _as_of(self.request)
+        day = query_date(self.request.query_params, "as_of")
         if day is not None:
             qs = qs.filter(pk__in=UnitPeriod.objects.filter(period_at(day)).values("unit"))
         elif params.get("include_ended", "").lower() not in ("1", "true", "yes"):

@@ -25,7 +25,7 @@ from trienkhai.plans import selectors_programmes as selectors
 from trienkhai.plans.indicators import OFF_TRACK, IndicatorStatus
 from trienkhai.plans.models import Programme, Report, ReportSchedule
 
-from .conventions import ApiView, etag_of, idempotent_create
+from .conventions import ApiView, etag_of, idempotent_create, query_date, query_id
 from .errors import ApiError
 from .serializers_programmes import (
     IndicatorDetailOut,
@@ -37,12 +37,11 @@ from .serializers_programmes import (
     ReportDetailOut,
     ReportOut,
 )
-from .views_tasks import _date, _int
 
 
 def _visible_unit(user, params, name="unit") -> Unit | None:
     """A unit filter: one the user sees (404 otherwise, as a unit one may not see)."""
-    pk = _int(params, name)
+    pk = query_id(params, name)
     if pk is None:
         return None
     return get_object_or_404(org_rules.filter_units(user, Unit.objects.all()), pk=pk)
@@ -81,7 +80,7 @@ class ProgrammeList(mixins.ListModelMixin, ApiView):
     def get_queryset(self):
         user, params = self.request.user, self.request.query_params
         document = None
-        doc_id = _int(params, "document")
+        doc_id = query_id(params, "document")
         if doc_id is not None:
             document = get_object_or_404(
                 document_rules.filter_documents(user, Document.objects.all()), pk=doc_id
@@ -157,7 +156,7 @@ class IndicatorList(mixins.ListModelMixin, ApiView):
                 400, "invalid", _("Trạng thái “%(s)s” không có.") % {"s": status[:40]}, "status"
             )
         programme = None
-        programme_id = _int(params, "programme")
+        programme_id = query_id(params, "programme")
         if programme_id is not None:
             programme = get_object_or_404(
                 rules.filter_programmes(user, Programme.objects.all()), pk=programme_id
@@ -287,7 +286,7 @@ class ReportList(mixins.ListModelMixin, ApiView):
         # rules.can_view_report is "sees the report's unit": the same scope as a filter.
         scope = org_rules.visible_q(user, org_rules.VIEW, "unit__path")
         qs = _reports() if scope is None else _reports().filter(scope)
-        schedule_id = _int(params, "schedule")
+        schedule_id = query_id(params, "schedule")
         if schedule_id is not None:
             schedule = get_object_or_404(
                 reports.filter_schedules(user, ReportSchedule.objects.all()), pk=schedule_id
@@ -303,7 +302,7 @@ class ReportList(mixins.ListModelMixin, ApiView):
                     400, "invalid", _("Trạng thái “%(s)s” không có.") % {"s": status[:40]}, "status"
                 )
             qs = qs.filter(status=status)
-        period = _date(params, "period")
+        period = query_date(params, "period")
         if period is not None:
             qs = qs.filter(period_start=period)
         return qs

@@ -27,7 +27,15 @@ from trienkhai.plans.selectors_tasks import (
     visible_tasks,
 )
 
-from .conventions import ApiView, etag_of, idempotent_create, is_id, revision_from, stale
+from .conventions import (
+    ApiView,
+    etag_of,
+    idempotent_create,
+    query_date,
+    query_id,
+    revision_from,
+    stale,
+)
 from .errors import ApiError
 from .serializers import TaskIn, TaskOut
 
@@ -51,29 +59,6 @@ def _tasks(user):
     )
 
 
-def _int(params, name):
-    raw = params.get(name)
-    if raw in (None, ""):
-        return None
-    if not is_id(raw):
-        raise ApiError(400, "invalid", _("“%(name)s” phải là một số.") % {"name": name}, name)
-    return int(raw)
-
-
-def _date(params, name):
-    import datetime as dt
-
-    raw = params.get(name)
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(
-            400, "invalid", _("Ngày “%(day)s” không đúng dạng YYYY-MM-DD.") % {"day": raw}, name
-        ) from None
-
-
 class TaskList(mixins.ListModelMixin, ApiView):
     """Tasks you may see, newest first; POST assigns a new task (Idempotency-Key honoured)."""
 
@@ -90,7 +75,7 @@ class TaskList(mixins.ListModelMixin, ApiView):
         if role not in ("", "lead", "coordinating"):
             raise ApiError(400, "invalid", _("“role” là lead hoặc coordinating."), "role")
         units = None
-        unit_id = _int(params, "unit")
+        unit_id = query_id(params, "unit")
         if unit_id is not None:
             from trienkhai.org import rules as org_rules
 
@@ -101,9 +86,9 @@ class TaskList(mixins.ListModelMixin, ApiView):
             units=units,
             role=role,
             status=status,
-            deadline_from=_date(params, "deadline_from"),
-            deadline_to=_date(params, "deadline_to"),
-            programme_id=_int(params, "programme"),
+            deadline_from=query_date(params, "deadline_from"),
+            deadline_to=query_date(params, "deadline_to"),
+            programme_id=query_id(params, "programme"),
             text=params.get("q", "")[:200],
         )
         return apply_filters(_tasks(user), filters).order_by("-id")
