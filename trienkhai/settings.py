@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "trienkhai.outreach",
     "trienkhai.surveys",
     "trienkhai.reading",
+    "trienkhai.exchange",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

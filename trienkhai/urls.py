@@ -18,6 +18,7 @@ urlpatterns = [
     path("outreach/", include("trienkhai.outreach.urls")),
     path("surveys/", include("trienkhai.surveys.urls")),
     path("reading/", include("trienkhai.reading.urls")),
+    path("exchange/", include("trienkhai.exchange.urls")),
     path("api/", include("trienkhai.api.urls")),
     path("accounts/api-keys/", include("trienkhai.api.urls_pages")),
     path("s/", include("trienkhai.surveys.urls_public")),

@@ -21,4 +21,5 @@ urlpatterns = [
     path("compliance/", views_compliance.ComplianceMatrix.as_view(), name="compliance"),
     path("", include("trienkhai.api.urls_documents")),
     path("", include("trienkhai.api.urls_programmes")),
+    path("", include("trienkhai.api.urls_exchange")),
 ]

@@ -19,12 +19,9 @@ sheet, row and column, and only a clean file is written, in one transaction, via
 """
 
 import datetime as dt
-import io
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -33,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -42,6 +39,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from trienkhai.audit.models import AuditEntry
 from trienkhai.audit.services import audit_record
+from trienkhai.lib import upload
 from trienkhai.lib.dates import format_vi
 from trienkhai.lib.text import fold, normalize
 
@@ -528,67 +526,25 @@ def _file_error(message: str) -> ImportRejected:
 
 
 # --- Import: reading the file -------------------------------------------------------------------
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_XLSX_MAIN_TYPES = (
-    b"spreadsheetml.sheet.main+xml",
-    b"spreadsheetml.template.main+xml",
-    b"ms-excel.sheet.macroEnabled.main+xml",
-    b"ms-excel.template.macroEnabled.main+xml",
-)
-NOT_XLSX = gettext_lazy(
-    "Tệp này không phải là tệp Excel dạng .xlsx. Hãy mở tệp bằng Excel hoặc LibreOffice và "
-    "lưu lại dưới dạng “Excel Workbook (.xlsx)”, hoặc tải tệp mẫu rồi điền vào đó."
-)
+NOT_XLSX = upload.NOT_XLSX
+
+
+def _file_error(message: str) -> ImportRejected:
+    return ImportRejected([RowError("", None, "", message)])
 
 
 def _read_upload(file) -> bytes:
-    limit = settings.TRIENKHAI_MAX_IMPORT_BYTES
-    too_large = _("Tệp quá lớn: tối đa %(mb)s MB. Hãy chia tệp thành nhiều phần nhỏ hơn.") % {
-        "mb": f"{limit / (1024 * 1024):g}"
-    }
-    if isinstance(file, bytes | bytearray):
-        data = bytes(file)
-    else:
-        size = getattr(file, "size", None)
-        if size is not None and size > limit:
-            raise _file_error(too_large)
-        if hasattr(file, "seek"):
-            file.seek(0)
-        data = file.read(limit + 1)
-    if len(data) > limit:
-        raise _file_error(too_large)
-    if not data:
-        raise _file_error(_("Tệp rỗng."))
-    return data
+    try:
+        return upload.read_upload(file)
+    except upload.FileRejected as rejected:
+        raise _file_error(rejected.message) from None
 
 
 def _check_xlsx(data: bytes) -> None:
-    """The content decides, not the name: a zip holding a spreadsheet workbook."""
-    if data.startswith(_OLE2_MAGIC):
-        raise _file_error(
-            _(
-                "Đây là tệp Excel đời cũ (.xls) hoặc tệp có đặt mật khẩu. Hãy mở bằng Excel hoặc "
-                "LibreOffice, bỏ mật khẩu nếu có, và lưu lại "
-                "dưới dạng “Excel Workbook (.xlsx)” rồi nhập lại."
-            )
-        )
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise _file_error(str(NOT_XLSX))
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" not in names:
-                raise _file_error(str(NOT_XLSX))
-            types = archive.read("[Content_Types].xml")
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        raise _file_error(str(NOT_XLSX)) from exc
-    if not any(t in types for t in _XLSX_MAIN_TYPES):
-        raise _file_error(str(NOT_XLSX))
-    if unpacked > 50 * settings.TRIENKHAI_MAX_IMPORT_BYTES:
-        raise _file_error(
-            _("Tệp chứa quá nhiều dữ liệu khi giải nén. Hãy chia thành nhiều tệp nhỏ hơn.")
-        )
+        upload.check_xlsx(data)
+    except upload.FileRejected as rejected:
+        raise _file_error(rejected.message) from None
 
 
 @dataclass(eq=False)
@@ -740,11 +696,9 @@ def _read_sheet(ws, sheet_name: str, columns: list[Column], errors: list[RowErro
 
 def _open_workbook(data: bytes):
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of errors on damaged files
-        raise _file_error(
-            _("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx.")
-        ) from exc
+        return upload.open_workbook(data)
+    except upload.FileRejected as rejected:
+        raise _file_error(rejected.message) from None
 
 
 def read_workbook(file) -> tuple[list[_Row], list[_Row]]:
