@@ -125,3 +125,12 @@ def target_groups(db):
     from trienkhai.outreach.models import TargetGroup
 
     ensure_target_groups(TargetGroup)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: counters (API rate, wrong survey codes) from one
+    test never decide another's answer."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -312,7 +312,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "trienkhai.api.errors.handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": ["trienkhai.api.throttling.ApiRateThrottle"],
 }
+# API calls allowed per person (or per address without a login): "600/min"; empty switches off.
+TRIENKHAI_API_RATE = env_str("TRIENKHAI_API_RATE", "600/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Triển Khai API",
     "DESCRIPTION": "Triển Khai's data with the same rules as the pages. Authenticate with "
