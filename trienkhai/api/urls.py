@@ -21,5 +21,6 @@ urlpatterns = [
     path("compliance/", views_compliance.ComplianceMatrix.as_view(), name="compliance"),
     path("", include("trienkhai.api.urls_documents")),
     path("", include("trienkhai.api.urls_programmes")),
+    path("", include("trienkhai.api.urls_outreach")),
     path("", include("trienkhai.api.urls_exchange")),
 ]

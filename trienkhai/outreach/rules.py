@@ -27,6 +27,15 @@ def can_view_campaign(user, campaign: Campaign) -> bool:
     return filter_campaigns(user, Campaign.objects.filter(pk=campaign.pk)).exists()
 
 
+def can_start_campaign(user) -> bool:
+    """Start a campaign at all: the user edits some unit still active (it would organise it)."""
+    return (
+        org_rules.filter_units(user, Unit.objects.all(), org_rules.EDIT)
+        .filter(ended_on__isnull=True)
+        .exists()
+    )
+
+
 def can_manage_campaign(user, campaign: Campaign) -> bool:
     """Change the campaign itself: documents, deadline, quotas, delegations."""
     return org_rules.can_edit_unit(user, campaign.owner_unit)
@@ -34,6 +43,14 @@ def can_manage_campaign(user, campaign: Campaign) -> bool:
 
 def sees_whole_campaign(user, campaign: Campaign) -> bool:
     return org_rules.can_view_unit(user, campaign.owner_unit)
+
+
+def can_view_campaign_unit(user, campaign: Campaign, unit: Unit) -> bool:
+    """Look at `unit`'s part of the campaign (the matrix drilled down to its children): a unit
+    of the organising unit's tree, in the part of the campaign the user sees."""
+    if not unit.path.startswith(campaign.owner_unit.path):
+        return False
+    return sees_whole_campaign(user, campaign) or org_rules.can_view_unit(user, unit)
 
 
 def campaign_units_q(user, campaign: Campaign, field: str = "path") -> Q | None:

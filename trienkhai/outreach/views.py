@@ -59,10 +59,7 @@ def _drill_root(request, campaign: Campaign) -> Unit | None:
         return None
     pk = _id(raw)
     unit = Unit.objects.filter(pk=pk).first() if pk is not None else None
-    if unit is None or not unit.path.startswith(campaign.owner_unit.path):
-        raise Http404
-    user = request.user
-    if not rules.sees_whole_campaign(user, campaign) and not org_rules.can_view_unit(user, unit):
+    if unit is None or not rules.can_view_campaign_unit(request.user, campaign, unit):
         raise Http404
     return unit
 
@@ -95,7 +92,7 @@ def campaign_list(request):
     return render(
         request,
         "outreach/campaign_list.html",
-        {"form": form, "page": page, "can_create": _editable_units(user).exists()},
+        {"form": form, "page": page, "can_create": rules.can_start_campaign(user)},
     )
 
 
@@ -114,7 +111,7 @@ def campaign_new(request):
         if not org_rules.can_edit_unit(user, unit):
             raise PermissionDenied
         initial["owner_unit"] = unit.pk
-    elif not units.exists():
+    elif not rules.can_start_campaign(user):
         raise PermissionDenied
     else:
         home = units.filter(pk__in=org_rules.home_units(user).values("pk")).first()
