@@ -329,6 +329,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "TaskStatusEnum": "trienkhai.plans.models.TaskStatus",
+        "PositionRoleEnum": "trienkhai.org.models.PositionRole",
         "ReportStatusEnum": "trienkhai.api.serializers_programmes.REPORT_STATUSES",
         "DocumentStatusEnum": "trienkhai.documents.models.DocStatus",
         "UnitKindEnum": "trienkhai.org.models.UnitKind",

@@ -122,6 +122,11 @@ def can_edit_person(user, person: Person) -> bool:
     return can_edit_unit(user, person.home_unit)
 
 
+def can_add_person(user) -> bool:
+    """A new person's record is kept by a unit the user may edit: they need one."""
+    return filter_units(user, Unit.objects.all(), EDIT).exists()
+
+
 def home_units(user) -> QuerySet[Unit]:
     """The units at the top of the user's scopes: where their tree starts."""
     if is_admin(user):

@@ -412,10 +412,7 @@ def person_form(request, pk=None):
         initial["home_unit"] = unit_id
     form = forms.PersonForm(request.POST or None, instance=person, initial=initial)
     _limit_units(form, request.user, "home_unit", min_rank=rules.EDIT)
-    if (
-        person is None
-        and not rules.filter_units(request.user, Unit.objects.all(), rules.EDIT).exists()
-    ):
+    if person is None and not rules.can_add_person(request.user):
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.Meta.fields}
