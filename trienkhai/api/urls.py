@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("trienkhai.api.urls_programmes")),
     path("", include("trienkhai.api.urls_people")),
     path("", include("trienkhai.api.urls_outreach")),
+    path("", include("trienkhai.api.urls_surveys")),
     path("", include("trienkhai.api.urls_exchange")),
 ]

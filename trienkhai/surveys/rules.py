@@ -10,6 +10,7 @@ the owning unit, or of a unit for the codes allocated to it.
 from django.db.models import Q, QuerySet
 
 from trienkhai.org import rules as org_rules
+from trienkhai.org.models import Unit
 
 from .models import Allocation, Code, Survey
 
@@ -54,3 +55,8 @@ def can_enter_code(user, code: Code) -> bool:
     if can_manage_survey(user, code.survey):
         return True
     return code.allocation is not None and org_rules.can_edit_unit(user, code.allocation.unit)
+
+
+def units_for_new_survey(user) -> QuerySet[Unit]:
+    """The units a user may make a survey for: those they edit (none: they make no survey)."""
+    return org_rules.filter_units(user, Unit.objects.all(), org_rules.EDIT)

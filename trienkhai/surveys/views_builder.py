@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from trienkhai.audit.selectors import audit_entries_for
 from trienkhai.org import rules as org_rules
-from trienkhai.org.models import Unit
 from trienkhai.org.views import _apply_errors
 
 from . import audience as audience_services
@@ -76,7 +75,7 @@ def _with_conditions(structure):
 
 
 def _editable_units(user):
-    return org_rules.filter_units(user, Unit.objects.all(), org_rules.EDIT)
+    return rules.units_for_new_survey(user)
 
 
 def _to_builder(survey, anchor: str = ""):
