@@ -58,3 +58,12 @@ def test_the_schema_generates_without_warnings(tmp_path):
 
     # check --deploy fails on drf-spectacular's warnings: an unnamed enum, an unresolved type.
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
+
+
+def test_a_wrong_item_of_a_list_names_its_index():
+    from trienkhai.api.errors import _flatten
+
+    assert _flatten({"position_roles": {0: ["Sai."]}, "title": ["Thiếu."]}) == {
+        "position_roles.0": ["Sai."],
+        "title": ["Thiếu."],
+    }

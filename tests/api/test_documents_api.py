@@ -405,3 +405,402 @@ def test_rounds_and_the_comments_each_one_sees(world, propaganda_officer, viewer
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "forbidden"
     assert client_for(world.dung.user).get(url).status_code == 404
+
+
+# --- writing: drafts, records, signing ---------------------------------------------------------------
+@pytest.fixture(scope="module")
+def rules_docx():
+    """One Word file's bytes: a document records when it was saved, and a retry must send
+    the very same bytes."""
+    return builders.docx_bytes("Điều 1")
+
+
+def draft_body(unit, data=None, **extra):
+    body = {
+        "system": "party",
+        "doc_type": "QC",
+        "issuer_unit": unit.pk,
+        "summary": "Dự thảo Quy chế làm việc",
+        "note": "Bản đầu",
+        "file": upload("quy-che.docx", data or builders.docx_bytes("Điều 1"), builders.DOCX_TYPE),
+    }
+    body.update(extra)
+    return body
+
+
+@pytest.mark.django_db
+def test_starting_a_draft_with_its_file_once(tree, propaganda_officer, rules_docx):
+    api = client_for(propaganda_officer)
+    first = api.post(
+        "/api/documents/drafts/",
+        draft_body(tree.city, rules_docx),
+        format="multipart",
+        HTTP_IDEMPOTENCY_KEY="d1",
+    )
+    assert first.status_code == 201, first.json()
+    data = first.json()
+    assert (data["status"], data["number"]["text"], data["owner_unit"]["id"]) == (
+        "draft",
+        None,
+        tree.city.pk,
+    )
+    [docx] = data["files"]
+    assert (docx["name"], docx["version"]) == ("quy-che.docx", 1)
+    assert first["Location"] == f"/api/documents/{data['id']}/"
+    again = api.post(
+        "/api/documents/drafts/",
+        draft_body(tree.city, rules_docx),
+        format="multipart",
+        HTTP_IDEMPOTENCY_KEY="d1",
+    )
+    assert again.status_code == 201 and again.json()["id"] == data["id"]
+    # The same key with another file under the same name is another request.
+    other = draft_body(
+        tree.city,
+        file=upload("quy-che.docx", builders.docx_bytes("Điều 2"), builders.DOCX_TYPE),
+    )
+    reused = api.post(
+        "/api/documents/drafts/", other, format="multipart", HTTP_IDEMPOTENCY_KEY="d1"
+    )
+    assert reused.status_code == 422
+    assert Document.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field", "start"),
+    [
+        ({"file": upload("ghi-chu.txt", "Nội dung".encode())}, "file", "Tệp “ghi-chu.txt” là"),
+        ({"file": upload("anh.pdf", b"\x89PNG\r\n\x1a\n0000")}, "file", "Tệp “anh.pdf” là ảnh PNG"),
+        ({"doc_type": "NĐ"}, "doc_type", "Loại “NĐ” không dùng"),
+        ({"summary": ""}, "summary", ""),
+    ],
+)
+def test_draft_errors_are_the_pages_field_errors(tree, propaganda_officer, changes, field, start):
+    answer = client_for(propaganda_officer).post(
+        "/api/documents/drafts/", draft_body(tree.city, **changes), format="multipart"
+    )
+    assert answer.status_code == 400, answer.json()
+    assert answer.json()["error"]["field"] == field
+    assert answer.json()["error"]["message"].startswith(start)
+    assert Document.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_draft_only_in_ones_own_registers_and_only_multipart(tree, ward_clerk, viewer):
+    api = client_for(ward_clerk)
+    elsewhere = api.post("/api/documents/drafts/", draft_body(tree.sibling), format="multipart")
+    assert elsewhere.status_code == 400
+    assert elsewhere.json()["error"]["field"] == "issuer_unit"
+    as_json = api.post("/api/documents/drafts/", {"summary": "x"}, format="json")
+    assert as_json.status_code == 415
+    refused = client_for(viewer).post(
+        "/api/documents/drafts/", draft_body(tree.city), format="multipart"
+    )
+    assert refused.status_code == 403
+
+
+@pytest.mark.django_db
+def test_correcting_a_record_needs_its_version(register_world, ward_clerk):
+    w, api = register_world, client_for(ward_clerk)
+    url = f"/api/documents/{w.plan.pk}/"
+    etag = api.get(url)["ETag"]
+    assert etag == f'"{w.plan.pk}-{w.plan.revision}"'
+    assert api.patch(url, {"summary": "Sửa"}, format="json").status_code == 428
+    changed = api.patch(
+        url,
+        {"summary": "Kế hoạch đã sửa", "signer_name": "Lê Văn Tám"},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["summary"] == "Kế hoạch đã sửa"
+    assert changed.json()["signer_name"] == "Lê Văn Tám"
+    assert changed["ETag"] != etag
+    late = api.patch(url, {"summary": "Ghi đè"}, format="json", HTTP_IF_MATCH=etag)
+    assert late.status_code == 412
+    by_field = api.patch(
+        url, {"summary": "Theo revision", "revision": changed.json()["revision"]}, format="json"
+    )
+    assert by_field.status_code == 200
+    future = api.patch(url, {"issued_on": "2999-01-01"}, format="json", HTTP_IF_MATCH="*")
+    assert future.status_code == 400 and future.json()["error"]["field"] == "issued_on"
+    # Our own unit's name stays as it was on the issue date.
+    renamed = api.patch(url, {"issuer_name": "Khác"}, format="json", HTTP_IF_MATCH="*")
+    assert renamed.status_code == 400 and renamed.json()["error"]["field"] == "issuer_name"
+
+
+@pytest.mark.django_db
+def test_a_draft_has_no_issue_date_to_correct(tree, ward_clerk):
+    document = draft(tree.ward)
+    answer = client_for(ward_clerk).patch(
+        f"/api/documents/{document.pk}/",
+        {"issued_on": "2020-01-01"},
+        format="json",
+        HTTP_IF_MATCH="*",
+    )
+    assert answer.status_code == 400 and answer.json()["error"]["field"] == "issued_on"
+
+
+@pytest.mark.django_db
+def test_signing_a_draft_gives_it_the_next_number(tree, city_secretary, propaganda_officer):
+    register(tree.city, "01-QC/ThU", dt.date.today(), "Quy chế cũ")
+    document = draft(tree.city)
+    url = f"/api/documents/{document.pk}/issue/"
+    body = {"issued_on": dt.date.today().isoformat()}
+    assert client_for(propaganda_officer).post(url, body, format="json").status_code == 403
+    api = client_for(city_secretary)
+    assert api.post(url, body, format="json", HTTP_IF_MATCH='"1-99"').status_code == 412
+    issued = api.post(url, body, format="json")
+    assert issued.status_code == 200, issued.json()
+    data = issued.json()
+    assert (data["status"], data["number"]["text"], data["issued_on"]) == (
+        "issued",
+        "02-QC/ThU",
+        body["issued_on"],
+    )
+    again = api.post(url, body, format="json")
+    assert again.status_code == 409
+
+
+@pytest.mark.django_db
+def test_signing_refuses_a_taken_number_and_an_open_round(world, city_secretary):  # noqa: F811
+    register(world.city, "05-QC/ThU", dt.date.today(), "Quy chế cũ")
+    document = draft(world.city)
+    api = client_for(city_secretary)
+    url = f"/api/documents/{document.pk}/issue/"
+    taken = api.post(url, {"issued_on": dt.date.today().isoformat(), "number": 5}, format="json")
+    assert taken.status_code == 400 and taken.json()["error"]["field"] == "number"
+    assert "<a" not in taken.json()["error"]["message"]
+    open_round(document, persons=[world.an])
+    running = api.post(url, {"issued_on": dt.date.today().isoformat()}, format="json")
+    assert running.status_code == 400
+    assert "đang mở" in running.json()["error"]["message"]
+    stranger = api.post(
+        url, {"issued_on": dt.date.today().isoformat(), "signer": 999999}, format="json"
+    )
+    assert stranger.status_code == 400 and stranger.json()["error"]["field"] == "signer"
+
+
+# --- writing: files ---------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_attaching_files_with_the_pages_checks(register_world, ward_clerk):
+    w, api = register_world, client_for(ward_clerk)
+    url = f"/api/documents/{w.plan.pk}/files/"
+    # A workbook records when it was saved: the retry must send the very same bytes.
+    table = builders.xlsx_bytes([["Đơn vị", "Kết quả"]])
+
+    def body():
+        return {
+            "files": [upload("phu-luc.xlsx", table), upload("to-trinh.pdf", pdf_bytes("To trinh"))]
+        }
+
+    added = api.post(url, body(), format="multipart", HTTP_IDEMPOTENCY_KEY="f1")
+    assert added.status_code == 201, added.json()
+    names = [f["name"] for f in added.json()["files"]]
+    assert names == ["ke-hoach.pdf", "phu-luc.xlsx", "to-trinh.pdf"]
+    assert added["Location"] == f"/api/documents/{w.plan.pk}/"
+    retry = api.post(url, body(), format="multipart", HTTP_IDEMPOTENCY_KEY="f1")
+    assert retry.status_code == 201 and w.plan.files.count() == 3
+    twice = api.post(
+        url, {"files": [upload("ban-sao.pdf", pdf_bytes("To trinh"))]}, format="multipart"
+    )
+    assert twice.status_code == 400 and twice.json()["error"]["field"] == "files"
+    assert "đã được đính kèm" in twice.json()["error"]["message"]
+    wrong = api.post(url, {"files": [upload("x.docx", pdf_bytes("x"))]}, format="multipart")
+    assert wrong.status_code == 400 and wrong.json()["error"]["field"] == "files"
+    assert "thực chất là tệp PDF" in wrong.json()["error"]["message"]
+    none = api.post(url, {}, format="multipart")
+    assert none.status_code == 400 and none.json()["error"]["field"] == "files"
+    too_many = api.post(
+        url,
+        {"files": [upload(f"{n}.pdf", pdf_bytes(f"so {n}")) for n in range(11)]},
+        format="multipart",
+    )
+    assert too_many.status_code == 400 and "tối đa 10 tệp" in too_many.json()["error"]["message"]
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_limit_is_refused(register_world, ward_clerk, settings):
+    settings.TRIENKHAI_MAX_DOCUMENT_BYTES = 100
+    answer = client_for(ward_clerk).post(
+        f"/api/documents/{register_world.plan.pk}/files/",
+        {"files": [upload("lon.pdf", pdf_bytes("Ke hoach rat dai"))]},
+        format="multipart",
+    )
+    assert answer.status_code == 400 and answer.json()["error"]["field"] == "files"
+    assert "vượt quá giới hạn" in answer.json()["error"]["message"]
+
+
+# --- writing: consultations -------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_a_round_from_opening_to_signing(world, propaganda_officer, city_secretary, viewer):  # noqa: F811
+    document = draft(world.city, "Dự thảo Quy chế làm việc")
+    files.file_attach(
+        actor=None,
+        document=document,
+        uploaded=upload("qc.docx", builders.docx_bytes("Điều 1"), builders.DOCX_TYPE),
+        version=document.versions.get(),
+    )
+    organiser = client_for(propaganda_officer)
+    day = (dt.date.today() + dt.timedelta(days=7)).isoformat()
+    body = {
+        "persons": [world.an.pk, world.binh.pk, world.cuong.pk],
+        "deadline": day,
+        "message": "Đề nghị góp ý",
+    }
+    opened = organiser.post(
+        f"/api/documents/{document.pk}/consultations/",
+        body,
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="o1",
+    )
+    assert opened.status_code == 201, opened.json()
+    round_ = opened.json()
+    assert (round_["round_number"], round_["recipients"], round_["is_open"]) == (1, 3, True)
+    assert round_["deadline"].startswith(f"{day}T23:59")
+    assert opened["Location"] == f"/api/consultations/{round_['id']}/"
+    retried = organiser.post(
+        f"/api/documents/{document.pk}/consultations/",
+        body,
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="o1",
+    )
+    assert retried.json()["id"] == round_["id"]
+    second = organiser.post(f"/api/documents/{document.pk}/consultations/", body, format="json")
+    assert second.status_code == 400 and "đang mở" in second.json()["error"]["message"]
+    document.refresh_from_db()
+    assert document.status == "consultation"
+
+    pk = round_["id"]
+    an = client_for(world.an.user)
+    said = an.post(
+        f"/api/consultations/{pk}/comments/",
+        {"section": "Điều 1", "text": "Sửa Điều 1"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="c1",
+    )
+    assert said.status_code == 201, said.json()
+    assert (said.json()["person"], said.json()["is_late"]) == ("Nguyễn Văn An", False)
+    an.post(
+        f"/api/consultations/{pk}/comments/",
+        {"section": "Điều 1", "text": "Sửa Điều 1"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="c1",
+    )
+    assert document.consultations.get().comments.count() == 1
+    assert (
+        client_for(viewer)
+        .post(f"/api/consultations/{pk}/comments/", {"text": "Tôi cũng góp"}, format="json")
+        .status_code
+        == 403
+    )
+    empty = an.post(f"/api/consultations/{pk}/comments/", {"text": " "}, format="json")
+    assert empty.status_code == 400 and empty.json()["error"]["field"] == "text"
+
+    # Bình answers on paper; the organiser records it; Cường has no comment.
+    recipients = organiser.get(f"/api/consultations/{pk}/recipients/").json()
+    binh = next(r["id"] for r in recipients if r["person"] == "Trần Thị Bình")
+    cuong = next(r["id"] for r in recipients if r["person"] == "Lê Văn Cường")
+    assert an.get(f"/api/consultations/{pk}/recipients/").status_code == 403
+    paper = organiser.post(
+        f"/api/consultations/{pk}/comments/",
+        {"text": "Bổ sung Điều 2", "recipient": binh},
+        format="json",
+    )
+    assert paper.status_code == 201 and paper.json()["person"] == "Trần Thị Bình"
+    on_behalf_by_an = an.post(
+        f"/api/consultations/{pk}/comments/", {"text": "x", "recipient": binh}, format="json"
+    )
+    assert on_behalf_by_an.status_code == 403
+    none = client_for(world.cuong.user).post(
+        f"/api/consultations/{pk}/no-comment/", {}, format="json"
+    )
+    assert none.status_code == 200 and none.json()["no_comment"] is True
+    assert none.json()["id"] == cuong
+
+    # The synthesis table, closing, submitting, signing.
+    blocked = organiser.post(f"/api/documents/{document.pk}/submit/")
+    assert blocked.status_code == 400
+    closed = organiser.post(f"/api/consultations/{pk}/close/")
+    assert closed.status_code == 200 and closed.json()["is_open"] is False
+    late = an.post(f"/api/consultations/{pk}/comments/", {"text": "Muộn"}, format="json")
+    assert late.status_code == 400 and "đã kết thúc" in late.json()["error"]["message"]
+    comments = organiser.get(f"/api/consultations/{pk}/comments/").json()["results"]
+    explained = organiser.patch(
+        f"/api/comments/{comments[1]['id']}/", {"resolution": "explained"}, format="json"
+    )
+    assert explained.status_code == 400 and explained.json()["error"]["field"] == "response"
+    for comment in comments:
+        done = organiser.patch(
+            f"/api/comments/{comment['id']}/", {"resolution": "accepted"}, format="json"
+        )
+        assert done.status_code == 200 and done.json()["resolution"] == "accepted"
+    assert (
+        an.patch(
+            f"/api/comments/{comments[0]['id']}/", {"resolution": "pending"}, format="json"
+        ).status_code
+        == 403
+    )
+    revised = organiser.post(
+        f"/api/documents/{document.pk}/versions/",
+        {
+            "file": upload("qc-v2.docx", builders.docx_bytes("Điều 1 mới"), builders.DOCX_TYPE),
+            "note": "Tiếp thu",
+            "answers": [c["id"] for c in comments],
+        },
+        format="multipart",
+    )
+    assert revised.status_code == 201, revised.json()
+    assert [f["version"] for f in revised.json()["files"]] == [1, 2]
+    assert revised.json()["status"] == "revised"
+    submitted = organiser.post(f"/api/documents/{document.pk}/submit/")
+    assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
+    issued = client_for(city_secretary).post(
+        f"/api/documents/{document.pk}/issue/",
+        {"issued_on": dt.date.today().isoformat(), "signer": world.an.pk},
+        format="json",
+    )
+    assert issued.status_code == 200, issued.json()
+    assert issued.json()["signer_name"] == "Nguyễn Văn An"
+    assert issued.json()["signer_title"] == "Bí thư Thành ủy"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"deadline": "2000-01-01"}, "deadline"),
+        ({"deadline": "mai"}, "deadline"),
+        ({"deadline": "9999-12-31T23:59:59-12:00"}, "deadline"),
+        ({"persons": []}, "persons"),
+        ({"persons": [999999]}, "persons"),
+        ({"position_roles": ["pope"]}, "position_roles"),
+    ],
+)
+def test_opening_errors_name_their_field(world, propaganda_officer, changes, field):  # noqa: F811
+    document = draft(world.city)
+    body = {"persons": [world.an.pk], "deadline": "2100-01-01T17:00:00+07:00", **changes}
+    answer = client_for(propaganda_officer).post(
+        f"/api/documents/{document.pk}/consultations/", body, format="json"
+    )
+    assert answer.status_code == 400, answer.json()
+    # A wrong item of a list is named with its index (position_roles.0), as everywhere.
+    assert answer.json()["error"]["field"].startswith(field)
+
+
+@pytest.mark.django_db
+def test_a_round_sent_to_a_committee(world, propaganda_officer):  # noqa: F811
+    document = draft(world.city)
+    answer = client_for(propaganda_officer).post(
+        f"/api/documents/{document.pk}/consultations/",
+        {"position_units": [world.btv.pk], "deadline": "2100-01-01T17:00:00"},
+        format="json",
+    )
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["recipients"] == 3
+    assert answer.json()["deadline"].startswith("2100-01-01T17:00:00")
+    reminded = client_for(propaganda_officer).post(
+        f"/api/consultations/{answer.json()['id']}/remind/"
+    )
+    assert reminded.status_code == 200 and reminded.json() == {"reminders": 3}

@@ -49,7 +49,8 @@ def _flatten(detail, prefix="") -> dict[str, list[str]]:
     if isinstance(detail, dict):
         for key, value in detail.items():
             name = "" if key in ("non_field_errors", "__all__") else str(key)
-            for field, messages in _flatten(value, f"{prefix}{name}" if name else prefix).items():
+            nested = (f"{prefix}.{name}" if prefix else name) if name else prefix
+            for field, messages in _flatten(value, nested).items():
                 out.setdefault(field, []).extend(messages)
     elif isinstance(detail, list):
         for item in detail:

@@ -10,9 +10,12 @@ from trienkhai.documents.models import (
     Consultation,
     DocStatus,
     Document,
+    Recipient,
     RelationKind,
+    Resolution,
     type_choices,
 )
+from trienkhai.org.models import PositionRole
 
 from .serializers import Id, UnitRef
 
@@ -238,3 +241,105 @@ class CommentOut(serializers.ModelSerializer):
             "resolved_at",
             "answered_in",
         ]
+
+
+# --- writing drafts, files and consultations -------------------------------------------------------
+class DraftIn(serializers.Serializer):
+    """A new draft in one of your units' registers, with its file (version 1), as the draft page:
+    sent as multipart/form-data."""
+
+    system = serializers.ChoiceField(choices=["party", "state"])
+    doc_type = serializers.ChoiceField(choices=TYPE_CODES, help_text="KH, NQ, QC, QĐ...")
+    issuer_unit = Id(help_text="your unit that writes and will issue it (its register keeps it)")
+    summary = serializers.CharField(max_length=4000)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    file = serializers.FileField(help_text="PDF, Word (.docx) or Excel (.xlsx)")
+
+
+class DocumentPatchIn(serializers.Serializer):
+    """What the edit page corrects. `issued_on` only for an issued document, `issuer_name` only
+    for an external one; send If-Match (the ETag) or `revision`."""
+
+    revision = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+    summary = serializers.CharField(max_length=4000, required=False)
+    issued_on = serializers.DateField(required=False)
+    issuer_name = serializers.CharField(max_length=255, required=False)
+    signer = Id(required=False, allow_null=True, help_text="id of a person")
+    signer_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    signer_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class IssueIn(serializers.Serializer):
+    """The signature of a draft: its date, and the number (the next free one when left out)."""
+
+    issued_on = serializers.DateField()
+    number = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=99999, help_text="default: next"
+    )
+    signer = Id(required=False, allow_null=True, help_text="id of a person holding a position")
+    signer_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    revision = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+
+
+class FilesIn(serializers.Serializer):
+    """Files added to a document (multipart/form-data, field `files` repeated)."""
+
+    files = serializers.ListField(child=serializers.FileField(), help_text="up to 10 files")
+    version = Id(required=False, allow_null=True, help_text="id of a draft version")
+
+
+class VersionIn(serializers.Serializer):
+    """A revised version of a draft (multipart/form-data), with the comments it takes in."""
+
+    file = serializers.FileField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    answers = serializers.ListField(
+        child=Id(), required=False, max_length=1000, help_text="ids of comments taken in"
+    )
+
+
+class ConsultationIn(serializers.Serializer):
+    """A round of comments on a draft: people one by one, and/or everyone holding a position
+    (optionally in some roles) in some units; a deadline (a date alone means 23:59 that day)."""
+
+    persons = serializers.ListField(child=Id(), required=False, max_length=500)
+    position_units = serializers.ListField(child=Id(), required=False, max_length=100)
+    position_roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=PositionRole.choices),
+        required=False,
+        max_length=20,
+    )
+    deadline = serializers.CharField(
+        max_length=40, help_text="2020-09-15T17:00:00+07:00, or 2020-09-15 (23:59 that day)"
+    )
+    message = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class CommentIn(serializers.Serializer):
+    """A comment from a person asked; an organiser records one received on paper by naming
+    the `recipient`."""
+
+    section = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    text = serializers.CharField(max_length=20000, allow_blank=True)
+    recipient = Id(required=False, allow_null=True, help_text="organisers: id of the recipient")
+
+
+class NoCommentIn(serializers.Serializer):
+    recipient = Id(required=False, allow_null=True, help_text="organisers: id of the recipient")
+
+
+class RecipientOut(serializers.ModelSerializer):
+    person = serializers.CharField(source="person.full_name")
+
+    class Meta:
+        model = Recipient
+        fields = ["id", "person", "title", "answered_at", "no_comment"]
+
+
+class ResolutionIn(serializers.Serializer):
+    resolution = serializers.ChoiceField(choices=Resolution.choices)
+    response = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+
+
+class RemindOut(serializers.Serializer):
+    reminders = serializers.IntegerField(help_text="people due a reminder (sent in a moment)")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("compliance/", views_compliance.ComplianceMatrix.as_view(), name="compliance"),
     path("", include("trienkhai.api.urls_documents")),
     path("", include("trienkhai.api.urls_programmes")),
+    path("", include("trienkhai.api.urls_work")),
     path("", include("trienkhai.api.urls_people")),
     path("", include("trienkhai.api.urls_outreach")),
     path("", include("trienkhai.api.urls_surveys")),

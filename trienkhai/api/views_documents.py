@@ -3,24 +3,33 @@ and files, registering an issued document, recording a relation, downloading a f
 consultation rounds with the comments one may see. The same rules and services as the pages
 (documents.rules, selectors, services, consultation)."""
 
+import datetime as dt
+import hashlib
 import html
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from trienkhai.documents import consultation as consult
-from trienkhai.documents import register_export, rules, selectors, services
+from trienkhai.documents import files, forms, register_export, rules, selectors, services
+from trienkhai.documents.forms_consultation import END_OF_DAY, SignForm, VersionForm
 from trienkhai.documents.models import (
     INVERSE_LABELS,
-    ISSUED_STATES,
+    Comment,
     Consultation,
     DocStatus,
     Document,
@@ -29,21 +38,40 @@ from trienkhai.documents.models import (
     RelationKind,
     System,
 )
-from trienkhai.documents.views import _signer_title, _single_editable_unit
 from trienkhai.org import rules as org_rules
 from trienkhai.org.models import Person, Unit
 
-from .conventions import ApiView, Cursor, idempotent_create, query_date, query_id
+from .conventions import (
+    ApiView,
+    Cursor,
+    etag_of,
+    idempotent_create,
+    query_date,
+    query_id,
+    revision_from,
+    stale,
+)
 from .errors import ApiError
 from .serializers_documents import (
     TYPE_CODES,
+    CommentIn,
     CommentOut,
+    ConsultationIn,
     ConsultationOut,
     DocumentDetailOut,
     DocumentIn,
     DocumentOut,
+    DocumentPatchIn,
     DocumentRef,
+    DraftIn,
+    FilesIn,
+    IssueIn,
+    NoCommentIn,
+    RecipientOut,
     RelationIn,
+    RemindOut,
+    ResolutionIn,
+    VersionIn,
 )
 
 STATUSES = [selectors.IN_FORCE, selectors.ALL_DRAFTS, *DocStatus.values]
@@ -255,7 +283,7 @@ class DocumentList(mixins.ListModelMixin, ApiView):
     @extend_schema(request=DocumentIn, responses={201: DocumentDetailOut})
     def post(self, request):
         user = request.user
-        editable = org_rules.filter_units(user, Unit.objects.all(), org_rules.EDIT)
+        editable = selectors.editable_units(user, include_ended=True)
         if not editable.exists():
             raise ApiError(403, "forbidden", _("Bạn không có quyền vào sổ văn bản của đơn vị nào."))
         incoming = DocumentIn(data=request.data)
@@ -312,12 +340,12 @@ def _resolve_register(user, editable, data: dict) -> dict:
                 "Hãy chọn đơn vị ban hành, hoặc nhập tên cơ quan ban hành bên ngoài."
             )
         elif issuer is None and owner is None and "owner_unit" not in errors:
-            owner = _single_editable_unit(user)
+            owner = selectors.single_editable_unit(user)
             if owner is None:
                 errors["owner_unit"] = _("Hãy chọn đơn vị vào sổ văn bản của cơ quan bên ngoài.")
     if errors:
         raise ValidationError(errors)
-    title = (data.get("signer_title") or "").strip() or _signer_title(
+    title = (data.get("signer_title") or "").strip() or selectors.signer_title(
         signer, issuer, data["issued_on"]
     )
     return {
@@ -336,11 +364,314 @@ def _resolve_register(user, editable, data: dict) -> dict:
 
 
 class DocumentDetail(ApiView):
+    """One document (its ETag is its revision); PATCH corrects its record as the edit page."""
+
     serializer_class = DocumentDetailOut
 
     def get(self, request, pk: int):
         document = _document_for(request.user, pk)
-        return Response(_detail(request, document))
+        return Response(_detail(request, document), headers={"ETag": etag_of(document)})
+
+    @extend_schema(
+        request=DocumentPatchIn,
+        responses={200: DocumentDetailOut},
+        operation_id="documents_partial_update",
+    )
+    def patch(self, request, pk: int):
+        user = request.user
+        document = _document_for(user, pk, rules.can_edit)
+        incoming = DocumentPatchIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        revision = revision_from(request, document)
+        if revision != document.revision:
+            raise stale()
+        data = dict(incoming.validated_data)
+        data.pop("revision", None)
+        errors = {}
+        if "issued_on" in data and document.is_draft:
+            errors["issued_on"] = _("Dự thảo chưa có ngày ban hành; ngày được ghi khi ký ban hành.")
+        if "issuer_name" in data and not document.is_external:
+            errors["issuer_name"] = _(
+                "Tên đơn vị ban hành được giữ đúng như ngày ban hành; chỉ sửa được tên cơ quan "
+                "bên ngoài."
+            )
+        if errors:
+            raise ValidationError(errors)
+        # The edit page's form, filled with what is stored and what is sent: the same checks.
+        fields = {
+            "summary": document.summary,
+            "issued_on": document.issued_on,
+            "issuer_name": document.issuer_name,
+            "signer": document.signer_id,
+            "signer_name": document.signer_name,
+            "signer_title": document.signer_title,
+            **data,
+        }
+        fields = {k: _form_value(v) for k, v in fields.items()}
+        fields["revision"] = str(revision)
+        form = forms.EditForm(fields, document=document, people=_visible_people(user))
+        if not form.is_valid():
+            raise _form_error(form)
+        try:
+            services.document_update(
+                actor=user, document=document, revision=revision, **form.changes()
+            )
+        except ValidationError:
+            if Document.objects.get(pk=pk).revision != revision:
+                raise stale() from None
+            raise
+        fresh = _document_for(user, pk)
+        return Response(_detail(request, fresh), headers={"ETag": etag_of(fresh)})
+
+
+# --- writing: helpers -----------------------------------------------------------------------------
+def _visible_people(user):
+    return org_rules.filter_people(user, Person.objects.all())
+
+
+def _form_value(value) -> str:
+    """A value as a page's form receives it (ISO dates are among the formats it reads)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _form_error(form, rename: dict | None = None) -> ValidationError:
+    """A page form's errors as a service's ValidationError: a 400 naming the fields."""
+    rename = rename or {}
+    return ValidationError(
+        {rename.get(field, field): errs for field, errs in form.errors.as_data().items()}
+    )
+
+
+def _renamed(error: ValidationError, rename: dict) -> ValidationError:
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError({rename.get(f, f): errs for f, errs in error.error_dict.items()})
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+class _Upload:
+    """A multipart request as idempotent_create sees it: its fields and each file's sha256, so
+    a retry with another file under the same name is another request, not a replay."""
+
+    def __init__(self, request):
+        self.headers, self.user = request.headers, request.user
+        data = {name: request.POST.getlist(name) for name in request.POST}
+        for name in request.FILES:
+            data[f"{name}.sha256"] = [_sha256(f) for f in request.FILES.getlist(name)]
+        self.data = data
+
+
+def _fresh(user, pk: int) -> Document:
+    return _document_for(user, pk)
+
+
+def _location(pk: int) -> str:
+    return reverse("api:document", args=[pk])
+
+
+# --- drafts ---------------------------------------------------------------------------------------
+class DraftCreate(ApiView):
+    """Start a draft in one of your units' registers with its file, as the draft page
+    (multipart/form-data; Idempotency-Key honoured)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    serializer_class = DraftIn
+
+    @extend_schema(
+        operation_id="documents_drafts_create",
+        request={"multipart/form-data": DraftIn},
+        responses={201: DocumentDetailOut},
+    )
+    def post(self, request):
+        user = request.user
+        editable = selectors.editable_units(user, include_ended=False)
+        if not editable.exists():
+            raise ApiError(403, "forbidden", _("Bạn không có quyền soạn dự thảo ở đơn vị nào."))
+        DraftIn(data=request.data).is_valid(raise_exception=True)
+
+        def create():
+            form = forms.DraftForm(request.POST, request.FILES, editable_units=editable)
+            if not form.is_valid():
+                raise _form_error(form)
+            data = form.cleaned_data
+            with transaction.atomic():
+                document = services.document_create_draft(
+                    actor=user,
+                    owner_unit=data["issuer_unit"],
+                    system=data["system"],
+                    doc_type=data["doc_type"],
+                    summary=data["summary"],
+                    issuer_unit=data["issuer_unit"],
+                    note=data["note"],
+                )
+                files.file_attach(
+                    actor=user,
+                    document=document,
+                    uploaded=data["file"],
+                    version=document.versions.get(number=1),
+                )
+            return _detail(request, _fresh(user, document.pk)), _location(document.pk)
+
+        return idempotent_create(_Upload(request), "documents/drafts", create)
+
+
+class DocumentIssue(ApiView):
+    """Record the signature of a draft (managers of its register, as the signing page): it gets
+    the next free number of its series (or the one given) and its date, and is issued."""
+
+    serializer_class = IssueIn
+
+    @extend_schema(
+        operation_id="documents_issue", request=IssueIn, responses={200: DocumentDetailOut}
+    )
+    def post(self, request, pk: int):
+        user = request.user
+        document = _document_for(user, pk, rules.can_edit)
+        if not document.is_draft:
+            raise ApiError(409, "conflict", _("Văn bản này đã được ban hành."))
+        if not rules.can_sign(user, document):
+            raise ApiError(
+                403,
+                "forbidden",
+                _("Chỉ người quản lý sổ văn bản của đơn vị mới ghi nhận ký ban hành được."),
+            )
+        incoming = IssueIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        versioned = request.headers.get("If-Match") or "revision" in incoming.validated_data
+        if versioned and revision_from(request, document) != document.revision:
+            raise stale()
+        fields = {k: _form_value(v) for k, v in incoming.validated_data.items()}
+        form = SignForm(fields, signers=selectors.signers_for(user, document))
+        if not form.is_valid():
+            raise _form_error(form)
+        data = form.cleaned_data
+        try:
+            consult.document_issue(
+                actor=user,
+                document=document,
+                issued_on=data["issued_on"],
+                number=data["number"],
+                signer=data["signer"],
+                signer_title=data["signer_title"],
+            )
+        except ValidationError as error:
+            raise _renamed(_plain(error), {"number_text": "number"}) from None
+        fresh = _fresh(user, pk)
+        return Response(_detail(request, fresh), headers={"ETag": etag_of(fresh)})
+
+
+class DocumentSubmit(ApiView):
+    """Send a draft for signature once every round is closed and every comment answered."""
+
+    serializer_class = DocumentDetailOut
+
+    @extend_schema(
+        operation_id="documents_submit", request=None, responses={200: DocumentDetailOut}
+    )
+    def post(self, request, pk: int):
+        user = request.user
+        document = _document_for(user, pk, rules.can_edit)
+        consult.document_submit(actor=user, document=document)
+        fresh = _fresh(user, pk)
+        return Response(_detail(request, fresh), headers={"ETag": etag_of(fresh)})
+
+
+# --- files and versions ---------------------------------------------------------------------------
+class FileUpload(ApiView):
+    """Attach files to a document (editors of its register), with the page's checks: real PDF,
+    DOCX or XLSX, size limit, at most 10 at once, not twice the same (multipart/form-data)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    serializer_class = FilesIn
+
+    @extend_schema(
+        operation_id="document_files_create",
+        request={"multipart/form-data": FilesIn},
+        responses={201: DocumentDetailOut},
+    )
+    def post(self, request, pk: int):
+        user = request.user
+        document = _document_for(user, pk, rules.can_edit)
+        incoming = FilesIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        if incoming.validated_data.get("version") and not document.versions.exists():
+            raise ValidationError({"version": _("Phiên bản này không thuộc văn bản đang xem.")})
+
+        def create():
+            form = forms.FileAddForm(request.POST, request.FILES, document=document)
+            if not form.is_valid():
+                raise _form_error(form)
+            with transaction.atomic():
+                for upload in form.cleaned_data["files"]:
+                    files.file_attach(
+                        actor=user,
+                        document=document,
+                        uploaded=upload,
+                        version=form.cleaned_data.get("version"),
+                    )
+            return _detail(request, _fresh(user, pk)), _location(pk)
+
+        return idempotent_create(_Upload(request), f"documents/{pk}/files", create)
+
+
+class VersionCreate(ApiView):
+    """A revised version of a draft with its file, linked to the comments it takes in: an open
+    round ends and the draft becomes "revised" (multipart/form-data)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    serializer_class = VersionIn
+
+    @extend_schema(
+        operation_id="document_versions_create",
+        request={"multipart/form-data": VersionIn},
+        responses={201: DocumentDetailOut},
+    )
+    def post(self, request, pk: int):
+        user = request.user
+        document = _document_for(user, pk, rules.can_edit)
+        incoming = VersionIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+
+        def create():
+            comments = Comment.objects.filter(consultation__document=document).select_related(
+                "consultation", "recipient__person"
+            )
+            form = VersionForm(
+                MultiValueDict(
+                    {
+                        "note": [request.POST.get("note", "")],
+                        "answers": [str(a) for a in incoming.validated_data.get("answers", [])],
+                    }
+                ),
+                MultiValueDict({"uploaded": request.FILES.getlist("file")}),
+                comments=comments,
+            )
+            if not form.is_valid():
+                raise _form_error(form, {"uploaded": "file"})
+            try:
+                consult.version_upload(
+                    actor=user,
+                    document=document,
+                    uploaded=form.cleaned_data["uploaded"],
+                    note=form.cleaned_data["note"],
+                    answers=list(form.cleaned_data["answers"]),
+                )
+            except ValidationError as error:
+                raise _renamed(error, {"uploaded": "file"}) from None
+            return _detail(request, _fresh(user, pk)), _location(pk)
+
+        return idempotent_create(_Upload(request), f"documents/{pk}/versions", create)
 
 
 # --- relations ------------------------------------------------------------------------------------
@@ -366,27 +697,9 @@ class RelationCreate(ApiView):
                     {"target": _("Không tìm thấy văn bản đã chọn, hoặc bạn không có quyền xem.")}
                 )
             kind = data["kind"]
-            changes_target = kind in services.CHAIN_KINDS and target.status in {
-                DocStatus.ISSUED,
-                DocStatus.AMENDED,
-            }
-            if (
-                changes_target
-                and document.status in ISSUED_STATES
-                and not rules.can_edit(user, target)
-            ):
-                # As on the page: replacing or amending an issued document changes its status,
-                # which is for whoever keeps its register.
-                raise ValidationError(
-                    {
-                        "target": _(
-                            "Ghi nhận quan hệ này sẽ chuyển trạng thái của “%(target)s”, nhưng bạn "
-                            "không có quyền sửa văn bản đó. Hãy đề nghị đơn vị giữ sổ của văn bản "
-                            "đó ghi nhận."
-                        )
-                        % {"target": target.number_text or target.summary[:60]}
-                    }
-                )
+            refusal = rules.relation_refusal(user, document, target, kind)
+            if refusal is not None:
+                raise ValidationError({"target": refusal})
             services.relation_add(
                 actor=user, source=document, target=target, kind=kind, note=data.get("note", "")
             )
@@ -436,26 +749,187 @@ class ConsultationList(mixins.ListModelMixin, ApiView):
         return consult.rounds_of(document)
 
     def get_serializer_context(self):
-        user, document = self.request.user, getattr(self, "document", None)
+        document = getattr(self, "document", None)
         if document is None:  # the schema generator asks without a request's document
             return super().get_serializer_context()
-        person = getattr(user, "person", None)
-        asked = set()
-        if person is not None:
-            asked = set(
-                document.consultations.filter(recipients__person=person).values_list(
-                    "pk", flat=True
-                )
-            )
-        return {
-            **super().get_serializer_context(),
-            "asked": asked,
-            "organiser": rules.can_edit(user, document),
-        }
+        return {**super().get_serializer_context(), **_round_context(self.request.user, document)}
 
     @extend_schema(operation_id="document_consultations_list")
     def get(self, request, pk: int):
         return self.list(request)
+
+    @extend_schema(
+        operation_id="document_consultations_create",
+        request=ConsultationIn,
+        responses={201: ConsultationOut},
+    )
+    def post(self, request, pk: int):
+        """Open a round on a draft (editors of its register): the latest version goes to the
+        chosen people, who are notified; the draft goes "in consultation"."""
+        user = request.user
+        document = _document_for(user, pk, rules.can_edit)
+        incoming = ConsultationIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+
+        def create():
+            persons, units, deadline = _recipients_and_deadline(user, document, data)
+            consultation = consult.consultation_open(
+                actor=user,
+                document=document,
+                persons=persons,
+                position_units=units,
+                position_roles=data.get("position_roles", []),
+                deadline=deadline,
+                message=data.get("message", ""),
+            )
+            return (
+                _round_out(user, document, consultation.pk),
+                reverse("api:consultation", args=[consultation.pk]),
+            )
+
+        return idempotent_create(request, f"documents/{pk}/consultations", create)
+
+
+def _recipients_and_deadline(user, document, data):
+    """Ids → the people and units the opening page offers; the deadline as a moment."""
+    errors = {}
+    wanted = set(data.get("persons", []))
+    persons = list(consult.people_to_consult(user, document).filter(pk__in=wanted))
+    if len(persons) != len(wanted):
+        errors["persons"] = _("Có người được chọn không nằm trong danh sách.")
+    wanted = set(data.get("position_units", []))
+    units = list(org_rules.filter_units(user, Unit.objects.filter(pk__in=wanted)).order_by("path"))
+    if len(units) != len(wanted):
+        errors["position_units"] = _(
+            "Không tìm thấy đơn vị đã chọn, hoặc bạn không có quyền với đơn vị đó."
+        )
+    deadline = _deadline(data["deadline"])
+    if deadline is None:
+        errors["deadline"] = _(
+            "Hạn góp ý “%(text)s” phải có dạng 2020-09-15T17:00:00+07:00 hoặc 2020-09-15."
+        ) % {"text": data["deadline"][:40]}
+    if errors:
+        raise ValidationError(errors)
+    return persons, units, deadline
+
+
+def _deadline(text: str) -> dt.datetime | None:
+    """An ISO moment (without an offset: the site's time), or a day (its end, as the page)."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            moment = dt.datetime.combine(dt.date.fromisoformat(text), END_OF_DAY)
+        else:
+            moment = parse_datetime(text)
+    except ValueError:
+        return None
+    if moment is None or not 1945 <= moment.year <= 2100:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _round_context(user, document) -> dict:
+    """Whether the user is asked in each round and organises them (what ConsultationOut says)."""
+    person = getattr(user, "person", None)
+    asked = set()
+    if person is not None:
+        asked = set(
+            document.consultations.filter(recipients__person=person).values_list("pk", flat=True)
+        )
+    return {"asked": asked, "organiser": rules.can_edit(user, document)}
+
+
+def _round_out(user, document, pk: int) -> dict:
+    consultation = consult.rounds_of(document).get(pk=pk)
+    return ConsultationOut(consultation, context=_round_context(user, document)).data
+
+
+def _round_for(user, pk: int, check=None) -> tuple[Consultation, Document]:
+    """A round and its draft: 404 when one may not see the draft, 403 when failing `check`."""
+    consultation = get_object_or_404(Consultation, pk=pk)
+    document = _document_for(user, consultation.document_id)
+    if check is not None and not check(user, document):
+        raise ApiError(
+            403, "forbidden", _("Chỉ người giữ sổ văn bản của dự thảo mới làm được việc này.")
+        )
+    return consultation, document
+
+
+class ConsultationDetail(ApiView):
+    """One round, to whoever sees the draft."""
+
+    serializer_class = ConsultationOut
+
+    def get(self, request, pk: int):
+        consultation, document = _round_for(request.user, pk)
+        return Response(_round_out(request.user, document, consultation.pk))
+
+
+class ConsultationClose(ApiView):
+    """End a round (its organisers): no more comments are taken. Closing twice changes nothing."""
+
+    serializer_class = ConsultationOut
+
+    @extend_schema(
+        operation_id="consultations_close", request=None, responses={200: ConsultationOut}
+    )
+    def post(self, request, pk: int):
+        consultation, document = _round_for(request.user, pk, rules.can_edit)
+        consult.consultation_close(actor=request.user, consultation=consultation)
+        return Response(_round_out(request.user, document, consultation.pk))
+
+
+class ConsultationRemind(ApiView):
+    """Remind (e-mail and notice) those who have not answered; people reminded within the
+    reminder interval are skipped."""
+
+    serializer_class = RemindOut
+
+    @extend_schema(operation_id="consultations_remind", request=None, responses={200: RemindOut})
+    def post(self, request, pk: int):
+        consultation, _document = _round_for(request.user, pk, rules.can_edit)
+        due = consult.consultation_remind(actor=request.user, consultation=consultation)
+        return Response({"reminders": due})
+
+
+class RecipientList(mixins.ListModelMixin, ApiView):
+    """The people asked in a round and whether they answered (its organisers): the ids to
+    record a comment received on paper."""
+
+    serializer_class = RecipientOut
+    pagination_class = None
+
+    def get_queryset(self):
+        consultation, _document = _round_for(self.request.user, self.kwargs["pk"], rules.can_edit)
+        return consultation.recipients.select_related("person").order_by("id")
+
+    @extend_schema(operation_id="consultation_recipients_list")
+    def get(self, request, pk: int):
+        return self.list(request)
+
+
+def _answering(user, document, consultation, recipient_id):
+    """Who answers: the user, when asked; or, for an organiser, the recipient named."""
+    if recipient_id is not None:
+        if not rules.can_edit(user, document):
+            raise ApiError(
+                403,
+                "forbidden",
+                _("Chỉ người tổ chức lấy ý kiến mới ghi ý kiến thay người khác được."),
+            )
+        recipient = consultation.recipients.select_related("person").filter(pk=recipient_id)
+        recipient = recipient.first()
+        if recipient is None:
+            raise ValidationError(
+                {"recipient": _("Người này không có trong danh sách được xin ý kiến đợt này.")}
+            )
+        return recipient
+    if rules.recipient_for(user, consultation) is None:
+        raise ApiError(403, "forbidden", _("Bạn không có trong danh sách được xin ý kiến đợt này."))
+    return None
 
 
 class InOrder(Cursor):
@@ -489,3 +963,74 @@ class CommentList(mixins.ListModelMixin, ApiView):
     @extend_schema(operation_id="consultation_comments_list")
     def get(self, request, pk: int):
         return self.list(request)
+
+    @extend_schema(
+        operation_id="consultation_comments_create",
+        request=CommentIn,
+        responses={201: CommentOut},
+    )
+    def post(self, request, pk: int):
+        """Answer a round with a comment (a person asked), or record one received on paper
+        (an organiser, naming the `recipient`). After the deadline it is taken and marked late."""
+        user = request.user
+        consultation, document = _round_for(user, pk)
+        incoming = CommentIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        behalf = _answering(user, document, consultation, data.get("recipient"))
+
+        def create():
+            comment = consult.comment_submit(
+                actor=user,
+                consultation=consultation,
+                section=data.get("section", ""),
+                text=data["text"],
+                on_behalf_of=behalf,
+            )
+            row = Comment.objects.select_related("recipient__person", "answered_in")
+            return CommentOut(row.get(pk=comment.pk)).data, request.path
+
+        return idempotent_create(request, f"consultations/{pk}/comments", create)
+
+
+class NoComment(ApiView):
+    """ "No comment" is an answer: from a person asked, or recorded by an organiser."""
+
+    serializer_class = NoCommentIn
+
+    @extend_schema(
+        operation_id="consultations_no_comment", request=NoCommentIn, responses={200: RecipientOut}
+    )
+    def post(self, request, pk: int):
+        user = request.user
+        consultation, document = _round_for(user, pk)
+        incoming = NoCommentIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        behalf = _answering(user, document, consultation, incoming.validated_data.get("recipient"))
+        recipient = consult.comment_none(actor=user, consultation=consultation, on_behalf_of=behalf)
+        return Response(RecipientOut(recipient).data)
+
+
+class CommentResolve(ApiView):
+    """The synthesis table, one comment at a time (editors of the draft's register): accepted,
+    partly accepted or explained, with the response."""
+
+    serializer_class = CommentOut
+
+    @extend_schema(
+        operation_id="comments_partial_update", request=ResolutionIn, responses={200: CommentOut}
+    )
+    def patch(self, request, pk: int):
+        user = request.user
+        comment = get_object_or_404(Comment, pk=pk)
+        _round_for(user, comment.consultation_id, rules.can_edit)
+        incoming = ResolutionIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        consult.comment_resolve(
+            actor=user,
+            comment=comment,
+            resolution=incoming.validated_data["resolution"],
+            response=incoming.validated_data.get("response", ""),
+        )
+        row = Comment.objects.select_related("recipient__person", "answered_in").get(pk=pk)
+        return Response(CommentOut(row).data)

@@ -6,11 +6,13 @@ Drafts stay with the register that owns them, plus the people asked to comment o
 """
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from trienkhai.org import rules as org_rules
 from trienkhai.org.models import Unit
 
-from .models import DRAFT_STATES, ISSUED_STATES, Document, Recipient
+from .models import DRAFT_STATES, ISSUED_STATES, DocStatus, Document, Recipient
+from .services import CHAIN_KINDS
 
 STEP = Unit.steplen
 
@@ -89,6 +91,24 @@ def can_register_in(user, unit: Unit) -> bool:
 def can_sign(user, document: Document) -> bool:
     """Recording the signature gives the document its number: managers of its register."""
     return document.status in DRAFT_STATES and org_rules.can_manage_unit(user, document.owner_unit)
+
+
+def relation_refusal(user, source: Document, target: Document, kind: str) -> str | None:
+    """Why an editor of `source` may still not record `source` <kind> `target`, or None.
+
+    Replacing or amending an issued document marks it superseded or amended: changing its
+    status is for whoever keeps its register, so without edit rights on `target` it is refused.
+    """
+    changes_target = kind in CHAIN_KINDS and target.status in {
+        DocStatus.ISSUED,
+        DocStatus.AMENDED,
+    }
+    if changes_target and source.status in ISSUED_STATES and not can_edit(user, target):
+        return _(
+            "Ghi nhận quan hệ này sẽ chuyển trạng thái của “%(target)s”, nhưng bạn không có "
+            "quyền sửa văn bản đó. Hãy đề nghị đơn vị giữ sổ của văn bản đó ghi nhận."
+        ) % {"target": target.number_text or target.summary[:60]}
+    return None
 
 
 def recipient_for(user, consultation):

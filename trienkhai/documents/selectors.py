@@ -1,5 +1,6 @@
 """Reads of the register: finding documents, and a document's web of relations."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -8,7 +9,7 @@ from django.utils.functional import cached_property
 
 from trienkhai.lib.text import fold
 from trienkhai.org import rules as org_rules
-from trienkhai.org.models import Unit
+from trienkhai.org.models import Person, Position, Unit
 
 from . import numbering, rules
 from .models import (
@@ -169,6 +170,51 @@ def search_for_picker(user, query: str, *, exclude: int | None = None, limit: in
     if exclude:
         qs = qs.exclude(pk=exclude)
     return list(qs[:limit])
+
+
+# --- registers and signers ----------------------------------------------------------------------
+def editable_units(user, *, include_ended: bool) -> QuerySet[Unit]:
+    """Units whose register the user keeps: where they may enter issued documents (ended units
+    included, for their old documents) or start drafts (only units that still exist)."""
+    qs = Unit.objects.all() if include_ended else Unit.objects.filter(ended_on__isnull=True)
+    return org_rules.filter_units(user, qs, org_rules.EDIT)
+
+
+def single_editable_unit(user) -> Unit | None:
+    """The one unit whose register a user keeps, when there is just one: where an external
+    document goes when the user names no register (administrators keep them all: None)."""
+    if org_rules.is_admin(user):
+        return None
+    paths = org_rules._outermost(
+        [p for p, rank in org_rules.scopes(user) if rank >= org_rules.EDIT]
+    )
+    return Unit.objects.filter(path=paths[0]).first() if len(paths) == 1 else None
+
+
+def signer_title(signer: Person | None, unit: Unit | None, day: dt.date | None) -> str:
+    """The signer's position in the issuing unit on the issue date, to fill an empty title."""
+    if signer is None or unit is None or day is None:
+        return ""
+    position = (
+        Position.objects.filter(person=signer, unit=unit, start_on__lte=day)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
+        .order_by("-start_on")
+        .first()
+    )
+    return position.display_title if position else ""
+
+
+def signers_for(user, document: Document) -> QuerySet[Person]:
+    """Who may be named as a draft's signer: those holding a position today in its issuer (or
+    register) and below; failing anyone there, the people one may consult on it."""
+    from . import consultation
+
+    issuer = document.issuer_unit or document.owner_unit
+    holders = consultation.current_positions(unit__path__startswith=issuer.path).values("person")
+    people = Person.objects.filter(pk__in=holders)
+    if not people.exists():
+        people = consultation.people_to_consult(user, document)
+    return people.order_by("name_folded", "id")
 
 
 # --- the web of relations ----------------------------------------------------------------------

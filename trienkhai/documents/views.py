@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -26,7 +25,7 @@ from trienkhai.lib.dates import format_vi
 from trienkhai.lib.text import fold
 from trienkhai.org import rules as org_rules
 from trienkhai.org.forms import DATE_INPUT_FORMATS
-from trienkhai.org.models import Person, Position, Sector, Unit
+from trienkhai.org.models import Person, Sector, Unit
 from trienkhai.org.widgets import MAX_ID
 
 from . import files, forms, numbering, register_export, rules, selectors, services
@@ -58,21 +57,6 @@ def _apply_errors(form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
-
-
-def _editable_units(user, *, include_ended: bool):
-    qs = Unit.objects.all() if include_ended else Unit.objects.filter(ended_on__isnull=True)
-    return org_rules.filter_units(user, qs, org_rules.EDIT)
-
-
-def _single_editable_unit(user) -> Unit | None:
-    """The one unit whose register a user keeps, when there is just one: the default register."""
-    if org_rules.is_admin(user):
-        return None
-    paths = org_rules._outermost(
-        [p for p, rank in org_rules.scopes(user) if rank >= org_rules.EDIT]
-    )
-    return Unit.objects.filter(path=paths[0]).first() if len(paths) == 1 else None
 
 
 def _visible_people(user):
@@ -120,7 +104,7 @@ def register(request):
             "page": page,
             "filtered": any(v for v in filters.values()),
             "export_query": export_query,
-            "can_register": _editable_units(request.user, include_ended=True).exists(),
+            "can_register": selectors.editable_units(request.user, include_ended=True).exists(),
         },
     )
 
@@ -143,24 +127,11 @@ def register_xlsx(request):
 
 
 # --- registering an issued document -----------------------------------------------------------------
-def _signer_title(signer: Person | None, unit: Unit | None, day: dt.date | None) -> str:
-    """The signer's position in the issuing unit on the issue date, to fill an empty title."""
-    if signer is None or unit is None or day is None:
-        return ""
-    position = (
-        Position.objects.filter(person=signer, unit=unit, start_on__lte=day)
-        .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
-        .order_by("-start_on")
-        .first()
-    )
-    return position.display_title if position else ""
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_new(request):
     user = request.user
-    editable = _editable_units(user, include_ended=True)
+    editable = selectors.editable_units(user, include_ended=True)
     if not editable.exists():
         raise PermissionDenied
     initial = {}
@@ -172,11 +143,11 @@ def register_new(request):
         initial=initial,
         editable_units=editable,
         people=_visible_people(user),
-        single_unit=_single_editable_unit(user),
+        single_unit=selectors.single_editable_unit(user),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        title = data["signer_title"].strip() or _signer_title(
+        title = data["signer_title"].strip() or selectors.signer_title(
             data["signer"], data["issuer_unit"], data["issued_on"]
         )
         try:
@@ -306,11 +277,11 @@ def next_number(request):
 @require_http_methods(["GET", "POST"])
 def draft_new(request):
     user = request.user
-    editable = _editable_units(user, include_ended=False)
+    editable = selectors.editable_units(user, include_ended=False)
     if not editable.exists():
         raise PermissionDenied
     initial = {}
-    single = _single_editable_unit(user)
+    single = selectors.single_editable_unit(user)
     if single is not None and single.ended_on is None:
         initial["issuer_unit"] = single.pk
         initial["system"] = numbering.STATE if single.sector == Sector.STATE else numbering.PARTY
@@ -468,21 +439,9 @@ def relation_new(request, pk):
     form = forms.RelationForm(request.POST or None, document=document, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         target, kind = form.cleaned_data["target"], form.cleaned_data["kind"]
-        changes_target = kind in services.CHAIN_KINDS and target.status in {
-            DocStatus.ISSUED,
-            DocStatus.AMENDED,
-        }
-        if changes_target and document.status in ISSUED_STATES and not rules.can_edit(user, target):
-            # Replacing or amending an issued document changes its status: that is for whoever
-            # keeps its register.
-            form.add_error(
-                "target",
-                _(
-                    "Ghi nhận quan hệ này sẽ chuyển trạng thái của “%(target)s”, nhưng bạn không "
-                    "có quyền sửa văn bản đó. Hãy đề nghị đơn vị giữ sổ của văn bản đó ghi nhận."
-                )
-                % {"target": target.number_text or target.summary[:60]},
-            )
+        refusal = rules.relation_refusal(user, document, target, kind)
+        if refusal is not None:
+            form.add_error("target", refusal)
         else:
             try:
                 services.relation_add(
@@ -576,7 +535,7 @@ def pick_unit(request):
     purpose = request.GET.get("for")
     if len(query) >= 2:
         if purpose in ("edit", "draft"):
-            qs = _editable_units(request.user, include_ended=purpose == "edit")
+            qs = selectors.editable_units(request.user, include_ended=purpose == "edit")
             for word in fold(query).split():
                 qs = qs.filter(name_folded__contains=word)
             units = list(qs.order_by("ended_on", "depth", "name")[:15])

@@ -22,7 +22,7 @@ from trienkhai.org import rules as org_rules
 from trienkhai.org.models import Person, Unit
 
 from . import consultation as consult
-from . import exports, numbering, rules, services
+from . import exports, numbering, rules, selectors, services
 from .forms_consultation import (
     CommentForm,
     ConsultationForm,
@@ -475,15 +475,6 @@ def _suggested_number(document: Document, day: dt.date) -> tuple[int | None, str
     return number, text
 
 
-def _signers(user, document: Document):
-    issuer = document.issuer_unit or document.owner_unit
-    holders = consult.current_positions(unit__path__startswith=issuer.path).values("person")
-    people = Person.objects.filter(pk__in=holders)
-    if not people.exists():
-        people = consult.people_to_consult(user, document)
-    return people.order_by("name_folded", "id")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def sign(request, pk):
@@ -492,7 +483,7 @@ def sign(request, pk):
     number, preview = _suggested_number(document, today)
     form = SignForm(
         request.POST or None,
-        signers=_signers(request.user, document),
+        signers=selectors.signers_for(request.user, document),
         initial={"number": number, "issued_on": today},
     )
     if request.method == "POST" and form.is_valid():
