@@ -127,6 +127,16 @@ def can_manage_requirement(user, requirement: Requirement) -> bool:
     return org_rules.can_edit_unit(user, requirement.set_by)
 
 
+def requirement_setters(user) -> QuerySet[Unit]:
+    """Units on whose behalf the user may set a requirement (and under which it may apply):
+    the active units they edit. Shared by the page and the API so both refuse alike."""
+    return org_rules.filter_units(user, Unit.objects.filter(ended_on__isnull=True), org_rules.EDIT)
+
+
+def can_set_requirements(user) -> bool:
+    return requirement_setters(user).exists()
+
+
 def can_view_report(user, report: Report) -> bool:
     return org_rules.can_view_unit(user, report.unit)
 

@@ -80,9 +80,7 @@ def requirement_list(request):
 @require_http_methods(["GET", "POST"])
 def requirement_new(request):
     user = request.user
-    editable = org_rules.filter_units(
-        user, Unit.objects.filter(ended_on__isnull=True), org_rules.EDIT
-    )
+    editable = rules.requirement_setters(user)
     if not editable.exists():
         raise PermissionDenied
     initial = {}
