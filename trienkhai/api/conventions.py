@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework import generics, pagination, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from .errors import ApiError
@@ -54,6 +55,13 @@ class Cursor(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class AnyAccept(DefaultContentNegotiation):
+    """A download answers whatever the client accepts (errors stay JSON), never 406."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class ApiView(generics.GenericAPIView):

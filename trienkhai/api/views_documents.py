@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -42,6 +41,7 @@ from trienkhai.org import rules as org_rules
 from trienkhai.org.models import Person, Unit
 
 from .conventions import (
+    AnyAccept,
     ApiView,
     Cursor,
     etag_of,
@@ -91,13 +91,6 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": register_export.XLSX_CONTENT_TYPE,
 }
-
-
-class AnyAccept(DefaultContentNegotiation):
-    """A download answers whatever the client accepts (errors stay JSON), never 406."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 # --- reading helpers ------------------------------------------------------------------------------

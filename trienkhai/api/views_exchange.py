@@ -18,9 +18,8 @@ from trienkhai.exchange import services, xlsx
 from trienkhai.exchange.export import NotExportable, export_filename, export_package
 from trienkhai.exchange.models import ExchangeImport, ImportStatus
 
-from .conventions import ApiView, idempotent_create, query_id
+from .conventions import AnyAccept, ApiView, idempotent_create, query_id
 from .errors import ApiError
-from .views_documents import AnyAccept
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -38,6 +38,7 @@ from trienkhai.plans.models import Requirement, RequirementTarget, Task, TaskCom
 from trienkhai.plans.selectors_tasks import comments_of, visible_tasks
 
 from .conventions import (
+    AnyAccept,
     ApiView,
     Cursor,
     etag_of,
@@ -59,7 +60,6 @@ from .serializers_work import (
     TaskCommentIn,
     TaskCommentOut,
 )
-from .views_documents import AnyAccept
 
 
 class Oldest(Cursor):
