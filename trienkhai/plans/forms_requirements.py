@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from trienkhai.documents.models import ISSUED_STATES, Document, type_choices
 from trienkhai.documents.rules import filter_documents
 from trienkhai.documents.widgets import SearchPicker
-from trienkhai.org import rules as org_rules
 from trienkhai.org.forms import UnitField, VNDateField
-from trienkhai.org.models import Unit, UnitKind
+from trienkhai.org.models import UnitKind
+
+from . import rules
 
 
 class DocumentPicker(SearchPicker):
@@ -71,9 +72,7 @@ class RequirementForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        editable = org_rules.filter_units(
-            user, Unit.objects.filter(ended_on__isnull=True), org_rules.EDIT
-        )
+        editable = rules.requirement_setters(user)
         self.fields["set_by"].queryset = editable
         self.fields["parent_unit"].queryset = editable
         self.fields["implements"].queryset = filter_documents(

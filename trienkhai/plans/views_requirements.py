@@ -68,7 +68,7 @@ def requirement_list(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     counts = _counts_for(request.user, list(page.object_list))
     rows = [(r, counts.get(r.pk, compliance.Counts())) for r in page.object_list]
-    can_set = org_rules.filter_units(request.user, Unit.objects.all(), org_rules.EDIT).exists()
+    can_set = rules.can_set_requirements(request.user)
     return render(
         request,
         "plans/requirements/list.html",
