@@ -468,10 +468,243 @@ def test_target_groups(world, viewer):
     assert [g["code"] for g in rows][:3] == ["can-bo-chu-chot", "can-bo-huu-tri", "dang-vien"]
 
 
+# --- quotas -------------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_the_quota_grid_is_set_with_the_version_read(world, propaganda_officer):
+    api = client_for(propaganda_officer)
+    url = f"/api/campaigns/{world.campaign.pk}/quotas/"
+    tree = world.tree
+    answer = api.get(url)
+    grid = ok(answer)
+    assert answer["ETag"] == f'"{world.campaign.pk}-{grid["revision"]}"'
+    # The organising unit, then the delegated wards, in tree order; the campaign's groups.
+    assert [u["id"] for u in grid["units"]] == [tree.city.pk, tree.ward.pk, tree.sibling.pk]
+    assert [g["code"] for g in grid["target_groups"]] == ["can-bo-chu-chot", "dang-vien"]
+    assert {(c["unit"], c["target_group"], c["expected"]) for c in grid["cells"]} == {
+        (tree.city.pk, world.cadres.pk, 50),
+        (tree.ward.pk, world.members.pk, 100),
+        (tree.sibling.pk, world.members.pk, 80),
+    }
+    assert grid["can_manage"] is True
+    cells = [
+        {"unit": tree.ward.pk, "target_group": world.members.pk, "expected": 120},
+        {"unit": tree.city.pk, "target_group": world.cadres.pk, "expected": None},  # removed
+        {"unit": tree.cell.pk, "target_group": world.members.pk, "expected": 15},  # a new row
+    ]
+    assert error(api.patch(url, {"cells": cells}, format="json"), 428)["code"] == (
+        "precondition_required"
+    )
+    changed = api.patch(url, {"cells": cells}, format="json", HTTP_IF_MATCH=answer["ETag"])
+    saved = ok(changed)
+    assert saved["changed"] == 3
+    assert changed["ETag"] != answer["ETag"]
+    assert [u["id"] for u in saved["units"]] == [
+        tree.city.pk,
+        tree.ward.pk,
+        tree.cell.pk,
+        tree.sibling.pk,
+    ]
+    assert {(c["unit"], c["expected"]) for c in saved["cells"]} == {
+        (tree.ward.pk, 120),
+        (tree.cell.pk, 15),
+        (tree.sibling.pk, 80),
+    }
+    # The old version is stale now: nothing is written.
+    again = [{"unit": tree.ward.pk, "target_group": world.members.pk, "expected": 1}]
+    stale = api.patch(url, {"cells": again}, format="json", HTTP_IF_MATCH=answer["ETag"])
+    assert error(stale, 412)["code"] == "precondition_failed"
+    body = {"cells": again, "revision": saved["revision"]}  # the revision in the body instead
+    assert ok(api.patch(url, body, format="json"))["changed"] == 1
+    campaign = ok(api.get(f"/api/campaigns/{world.campaign.pk}/"))
+    assert campaign["completion"]["total"]["total"]["expected"] == 1 + 15 + 80
+    assert AuditEntry.objects.filter(
+        object_id=str(world.campaign.pk), note="Chỉ tiêu số người"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_a_quota_the_rules_refuse_names_its_field(world, propaganda_officer):
+    from trienkhai.outreach.models import TargetGroup
+
+    api = client_for(propaganda_officer)
+    url = f"/api/campaigns/{world.campaign.pk}/quotas/"
+    tree = world.tree
+
+    def refused(unit=tree.ward, group=world.members, expected=10, extra=()):
+        cells = [{"unit": unit.pk, "target_group": group.pk, "expected": expected}, *extra]
+        return error(api.patch(url, {"cells": cells}, format="json", HTTP_IF_MATCH="*"))
+
+    assert refused(unit=tree.province)["field"] == "cells"  # above the organising unit
+    retired = TargetGroup.objects.get(code="can-bo-huu-tri")  # not a column of the grid
+    assert "không có trong bảng" in refused(group=retired)["message"]
+    assert refused(expected=-1)["field"].startswith("cells")
+    assert refused(expected=10**7)["field"].startswith("cells")
+    twice = [{"unit": tree.ward.pk, "target_group": world.members.pk, "expected": 3}]
+    assert refused(extra=twice)["field"] == "cells"
+    assert error(api.patch(url, {"cells": []}, format="json", HTTP_IF_MATCH="*"))["field"] == (
+        "cells"
+    )
+    assert ok(api.get(url))["cells"][1]["expected"] == 100  # nothing written
+
+
+@pytest.mark.django_db
+def test_a_ward_reads_its_own_rows_and_sets_none(world, ward_clerk):
+    api = client_for(ward_clerk)
+    url = f"/api/campaigns/{world.campaign.pk}/quotas/"
+    grid = ok(api.get(url))
+    assert [u["id"] for u in grid["units"]] == [world.tree.ward.pk]
+    assert [(c["unit"], c["expected"]) for c in grid["cells"]] == [(world.tree.ward.pk, 100)]
+    assert grid["can_manage"] is False
+    cells = [{"unit": world.tree.ward.pk, "target_group": world.members.pk, "expected": 1}]
+    answer = api.patch(url, {"cells": cells}, format="json", HTTP_IF_MATCH="*")
+    assert error(answer, 403)["code"] == "forbidden"
+
+
+# --- delegations --------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_the_campaign_is_delegated_once_however_often_it_is_retried(world, city_secretary):
+    from tests.conftest import make_user
+    from trienkhai.notifications.models import Notification
+    from trienkhai.org.models import AccessRole
+
+    cell_clerk = make_user("vanthu_kp1", unit=world.tree.cell, role=AccessRole.EDITOR)
+    api = client_for(city_secretary)
+    url = f"/api/campaigns/{world.campaign.pk}/delegations/"
+    listed = ok(api.get(url))["results"]
+    assert {d["unit"]["id"] for d in listed} == {world.tree.ward.pk, world.tree.sibling.pk}
+    body = {"units": [world.tree.cell.pk], "deadline": "2020-09-20", "instructions": "Xong sớm."}
+    headers = {"HTTP_IDEMPOTENCY_KEY": "giao-kp1"}
+    first = api.post(url, body, format="json", **headers)
+    (made,) = ok(first, 201)
+    assert first["Location"] == url
+    assert (made["unit"]["id"], made["campaign"], made["status"]) == (
+        world.tree.cell.pk,
+        world.campaign.pk,
+        "assigned",
+    )
+    assert made["deadline"]["date"] == "2020-09-20"
+    assert (made["instructions"], made["can_report"]) == ("Xong sớm.", True)
+    again = api.post(url, body, format="json", **headers)
+    assert (again.status_code, again.json()) == (201, [made])
+    assert Notification.objects.filter(user=cell_clerk).count() == 1
+    other = api.post(url, body | {"instructions": "Khác"}, format="json", **headers)
+    assert error(other, 422)["code"] == "idempotency_key_reused"
+    # Every direct sub-unit not yet delegated: the board; the deadline is the campaign's.
+    (board,) = ok(api.post(url, {"all_children": True}, format="json"), 201)
+    assert board["unit"]["id"] == world.tree.board.pk
+    assert board["deadline"]["date"] == "2020-09-30"
+    got = ok(api.get(f"/api/delegations/{made['id']}/"))
+    assert got == made
+
+
+@pytest.mark.django_db
+def test_a_delegation_the_rules_refuse_names_its_field(world, city_secretary, ward_clerk):
+    api = client_for(city_secretary)
+    url = f"/api/campaigns/{world.campaign.pk}/delegations/"
+    tree = world.tree
+
+    def refused(**body):
+        return error(api.post(url, body, format="json"))
+
+    assert refused(units=[tree.ward.pk])["field"] == "units"  # delegated already
+    assert refused(units=[tree.province.pk])["field"] == "units"  # not below the city
+    assert refused(units=[tree.city.pk])["field"] == "units"  # the organising unit itself
+    assert refused(units=[])["field"] == "units"
+    late = refused(units=[tree.cell.pk], deadline="2020-10")
+    assert late["field"] == "units" and "thời hạn của đợt quán triệt" in late["message"]
+    assert refused(units=[tree.cell.pk], deadline="cuối tháng")["field"] == "deadline"
+    assert refused(units=[10**17])["field"] == "units"
+    # A delegated ward may not delegate the city's campaign further.
+    answer = client_for(ward_clerk).post(url, {"units": [tree.cell.pk]}, format="json")
+    assert error(answer, 403)["code"] == "forbidden"
+
+
+@pytest.mark.django_db
+def test_a_ward_reports_on_its_delegation(world, ward_clerk, viewer):
+    api = client_for(ward_clerk)
+    listed = ok(api.get(f"/api/campaigns/{world.campaign.pk}/delegations/"))["results"]
+    assert [d["id"] for d in listed] == [world.ward_delegation.pk]  # never the sibling's
+    assert api.get(f"/api/delegations/{world.sibling_delegation.pk}/").status_code == 404
+    url = f"/api/delegations/{world.ward_delegation.pk}/"
+    answer = api.get(url)
+    assert ok(answer)["can_report"] is True
+    text = "Đã tổ chức 2 lớp, quán triệt 30/100 đảng viên."
+    assert api.patch(url, {"report": text}, format="json").status_code == 428
+    assert error(api.patch(url, {"report": " "}, format="json", HTTP_IF_MATCH="*"))["field"] == (
+        "report"
+    )
+    reported = api.patch(url, {"report": text}, format="json", HTTP_IF_MATCH=answer["ETag"])
+    data = ok(reported)
+    assert (data["status"], data["status_label"], data["report"]) == (
+        "reported",
+        "Đã báo cáo",
+        text,
+    )
+    assert data["reported_on"] is not None
+    stale = api.patch(url, {"report": "Khác"}, format="json", HTTP_IF_MATCH=answer["ETag"])
+    assert error(stale, 412)["code"] == "precondition_failed"
+    fixed = {"report": text + " Bổ sung.", "revision": data["revision"]}
+    assert ok(api.patch(url, fixed, format="json"))["report"].endswith("Bổ sung.")
+    # The city's viewer sees the delegation but may not write its report.
+    looker = client_for(viewer)
+    assert ok(looker.get(url))["can_report"] is False
+    answer = looker.patch(url, {"report": "x"}, format="json", HTTP_IF_MATCH="*")
+    assert error(answer, 403)["code"] == "forbidden"
+
+
+# --- cancelling a class, removing a person ------------------------------------------------------
+@pytest.mark.django_db
+def test_a_ward_cancels_its_class(world, ward_clerk, viewer):
+    api = client_for(ward_clerk)
+    url = f"/api/classes/{world.ward_planned.pk}/cancel/"
+    before = ok(api.get(f"/api/classes/{world.ward_planned.pk}/"))
+    stale = api.post(url, {"revision": before["revision"] + 1}, format="json")
+    assert error(stale, 412)["code"] == "precondition_failed"
+    cancelled = ok(api.post(url, {"reason": "Trùng lịch họp Đảng ủy."}, format="json"))
+    assert (cancelled["status"], cancelled["status_label"]) == ("cancelled", "Hủy")
+    assert AuditEntry.objects.filter(
+        object_id=str(world.ward_planned.pk), note="Trùng lịch họp Đảng ủy."
+    ).exists()
+    # Again: nothing changes.
+    assert ok(api.post(url, {}, format="json"))["revision"] == cancelled["revision"]
+    old = api.post(url, {}, format="json", HTTP_IF_MATCH=f'"{before["id"]}-{before["revision"]}"')
+    assert old.status_code == 412
+    assert error(api.post(url, {"reason": "x" * 501}, format="json"))["field"] == "reason"
+    sibling = api.post(f"/api/classes/{world.sibling_class.pk}/cancel/", {}, format="json")
+    assert sibling.status_code == 404
+    answer = client_for(viewer).post(f"/api/classes/{world.city_class.pk}/cancel/", {})
+    assert error(answer, 403)["code"] == "forbidden"
+    assert ClassSession.objects.get(pk=world.city_class.pk).status == "held"
+
+
+@pytest.mark.django_db
+def test_a_person_is_taken_off_the_list(world, ward_clerk, viewer):
+    api = client_for(ward_clerk)
+    session = world.cell_class
+    url = f"/api/classes/{session.pk}/attendees/"
+    body = {"full_name": "Nguyễn Thị Lan", "target_group": world.members.pk}
+    lan = ok(api.post(url, body, format="json"), 201)
+    hung = ok(api.post(url, body | {"full_name": "Trần Văn Hùng"}, format="json"), 201)
+    assert ok(api.get(f"/api/classes/{session.pk}/"))["groups"][0]["attended"] == 2
+    person = f"/api/attendees/{lan['id']}/"
+    # The city's viewer sees the list but may not change it.
+    assert error(client_for(viewer).delete(person), 403)["code"] == "forbidden"
+    stale = api.delete(person, HTTP_IF_MATCH=f'"{lan["id"]}-{lan["revision"] + 1}"')
+    assert error(stale, 412)["code"] == "precondition_failed"
+    gone = api.delete(person, HTTP_IF_MATCH=f'"{lan["id"]}-{lan["revision"]}"')
+    assert gone.status_code == 204
+    assert api.get(person).status_code == 404
+    assert api.delete(person).status_code == 404
+    assert ok(api.get(f"/api/classes/{session.pk}/"))["groups"][0]["attended"] == 1
+    assert api.delete(f"/api/attendees/{hung['id']}/").status_code == 204  # If-Match optional
+    # The list is empty again: the class reached nobody by the list.
+    assert ok(api.get(f"/api/classes/{session.pk}/"))["groups"][0]["attended"] == 0
+
+
 # --- the schema, as a client reads it -----------------------------------------------------------
 # The live schema, with data for these endpoints (test_schemathesis covers every path with less).
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application()).include(
-    path_regex="^/api/(campaigns|classes|attendees|target-groups)/"
+    path_regex="^/api/(campaigns|classes|attendees|delegations|target-groups)/"
 )
 
 
@@ -507,5 +740,10 @@ def test_the_schema_documents_filters_and_bodies():
     assert "patch" in spec["paths"]["/api/campaigns/{id}/"]
     assert "201" in spec["paths"]["/api/campaigns/{id}/classes/"]["post"]["responses"]
     assert "201" in spec["paths"]["/api/classes/{id}/attendees/"]["post"]["responses"]
+    assert "patch" in spec["paths"]["/api/campaigns/{id}/quotas/"]
+    assert "201" in spec["paths"]["/api/campaigns/{id}/delegations/"]["post"]["responses"]
+    assert "patch" in spec["paths"]["/api/delegations/{id}/"]
+    assert "post" in spec["paths"]["/api/classes/{id}/cancel/"]
+    assert "204" in spec["paths"]["/api/attendees/{id}/"]["delete"]["responses"]
     statuses = spec["components"]["schemas"]["CampaignStatusEnum"]["enum"]
     assert statuses == ["planned", "running", "done"]

@@ -5,7 +5,8 @@ one's own, a descendant, a sibling and the unit above. A token has exactly its o
 A campaign is seen by those who see its organising unit and by the units it was delegated to
 (the unit above delegated its campaign to the persona's unit), who see their own part only:
 never the class the unit above held itself. Only the organising unit's editors change a
-campaign; a class's organiser's editors (or the campaign's) change the class and its list.
+campaign (its quotas, its delegations); a class's organiser's editors (or the campaign's)
+change, cancel the class and its list; a delegated unit's editors (or those above it) report.
 """
 
 import datetime as dt
@@ -18,7 +19,7 @@ from trienkhai.api.tokens import token_create
 from trienkhai.org import services as org
 from trienkhai.org.models import AccessRole, UnitKind
 from trienkhai.outreach import classes, services
-from trienkhai.outreach.models import CampaignStatus, ClassStatus, TargetGroup
+from trienkhai.outreach.models import CampaignStatus, ClassStatus, Delegation, TargetGroup
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 ROLES = ["admin_user", "city_secretary", "propaganda_officer", "ward_clerk", "viewer", "outsider"]
@@ -236,6 +237,90 @@ def test_recording_attendance(request, world, role, target):
     assert changed.status_code == code(seen, allowed, 200), changed.json()
 
 
+@pytest.fixture
+def delegated(world):
+    """Every campaign delegated to a new unit under its organising unit (`unit.delegation`), and
+    a second unit under it not yet delegated (`unit.spare`)."""
+    for name in ("province", "city", "district", "ward", "cell", "sibling"):
+        unit = getattr(world, name)
+        below = org.unit_create(
+            actor=None, parent=unit, kind=UnitKind.OTHER, name=f"Tổ công tác của {unit.name}"
+        )
+        unit.spare = org.unit_create(
+            actor=None, parent=unit, kind=UnitKind.OTHER, name=f"Tổ dự bị của {unit.name}"
+        )
+        (unit.delegation,) = services.delegation_create(
+            actor=None, campaign=unit.campaign, units=[below]
+        )
+    return world
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "target"), MATRIX, ids=IDS)
+def test_the_quota_grid(request, world, role, target):
+    """Read by whoever sees the campaign (its part of it); set by the organising unit's editors."""
+    unit = target_unit(world, role, target)
+    client = api(request, role)
+    seen = campaign_seen(role, target)
+    url = f"/api/campaigns/{unit.campaign.pk}/quotas/"
+    assert client.get(url).status_code == (200 if seen else 404)
+    cells = [{"unit": unit.pk, "target_group": world.members.pk, "expected": 12}]
+    answer = client.patch(url, {"cells": cells}, format="json", HTTP_IF_MATCH="*")
+    assert answer.status_code == code(seen, may_edit(role, target), 200), answer.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "target"), MATRIX, ids=IDS)
+def test_delegating_a_campaign(request, delegated, role, target):
+    unit = target_unit(delegated, role, target)
+    client = api(request, role)
+    seen = campaign_seen(role, target)
+    url = f"/api/campaigns/{unit.campaign.pk}/delegations/"
+    listed = client.get(url)
+    assert listed.status_code == (200 if seen else 404)
+    if seen:
+        # The organisers' own delegation to the unit below: not in the part of a unit it was
+        # delegated to (the ancestor's campaign), which sees its own delegation only.
+        assert (unit.delegation.pk in ids(listed)) is class_seen(role, target)
+    answer = client.post(url, {"units": [unit.spare.pk]}, format="json")
+    assert answer.status_code == code(seen, may_edit(role, target), 201), answer.json()
+    assert Delegation.objects.filter(unit=unit.spare).exists() is (answer.status_code == 201)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "target"), MATRIX, ids=IDS)
+def test_reporting_on_a_delegation(request, delegated, role, target):
+    """The delegated unit's editors report (and those above it); a ward never sees the
+    delegations of the unit above to other units."""
+    unit = target_unit(delegated, role, target)
+    client = api(request, role)
+    seen = class_seen(role, target)
+    url = f"/api/delegations/{unit.delegation.pk}/"
+    assert client.get(url).status_code == (200 if seen else 404)
+    answer = client.patch(url, {"report": "Đã hoàn thành."}, format="json", HTTP_IF_MATCH="*")
+    assert answer.status_code == code(seen, may_edit(role, target), 200), answer.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "target"), MATRIX, ids=IDS)
+def test_cancelling_a_class(request, world, role, target):
+    unit = target_unit(world, role, target)
+    answer = api(request, role).post(
+        f"/api/classes/{unit.session.pk}/cancel/", {"reason": "Hoãn."}, format="json"
+    )
+    expected = code(class_seen(role, target), may_edit(role, target), 200)
+    assert answer.status_code == expected, answer.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "target"), MATRIX, ids=IDS)
+def test_taking_a_person_off_a_list(request, world, role, target):
+    unit = target_unit(world, role, target)
+    answer = api(request, role).delete(f"/api/attendees/{unit.attendee.pk}/")
+    expected = code(class_seen(role, target), may_edit(role, target), 204)
+    assert answer.status_code == expected, answer.content
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("target", ["own", "sibling"])
@@ -294,6 +379,11 @@ WRITES = [
     ("patch", "/api/classes/{session}/"),
     ("post", "/api/classes/{session}/attendees/"),
     ("patch", "/api/attendees/{attendee}/"),
+    ("patch", "/api/campaigns/{campaign}/quotas/"),
+    ("post", "/api/campaigns/{campaign}/delegations/"),
+    ("patch", "/api/delegations/{delegation}/"),
+    ("post", "/api/classes/{session}/cancel/"),
+    ("delete", "/api/attendees/{attendee}/"),
 ]
 
 
@@ -302,7 +392,12 @@ WRITES = [
 def test_a_read_only_key_writes_nothing(request, world, method, path):
     client = api(request, "city_secretary", read_only=True)
     city = world.city
-    url = path.format(campaign=city.campaign.pk, session=city.session.pk, attendee=city.attendee.pk)
+    url = path.format(
+        campaign=city.campaign.pk,
+        session=city.session.pk,
+        attendee=city.attendee.pk,
+        delegation=Delegation.objects.get(campaign=city.campaign).pk,
+    )
     answer = getattr(client, method)(url, {}, format="json", HTTP_IF_MATCH="*")
     assert answer.status_code == 403
     assert answer.json()["error"]["code"] == "forbidden"
@@ -319,11 +414,14 @@ def test_a_read_only_key_writes_nothing(request, world, method, path):
         ("get", "/api/classes/1/"),
         ("get", "/api/classes/1/attendees/"),
         ("get", "/api/attendees/1/"),
+        ("get", "/api/campaigns/1/quotas/"),
+        ("get", "/api/campaigns/1/delegations/"),
+        ("get", "/api/delegations/1/"),
         *WRITES,
     ],
 )
 def test_no_credentials(method, path):
-    url = path.format(campaign=1, session=1, attendee=1)
+    url = path.format(campaign=1, session=1, attendee=1, delegation=1)
     answer = getattr(APIClient(), method)(url, {}, format="json")
     assert answer.status_code == 401
     assert answer.json()["error"]["code"] == "not_authenticated"

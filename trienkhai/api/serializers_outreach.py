@@ -446,3 +446,91 @@ class AttendeeIn(serializers.Serializer):
     revision = serializers.IntegerField(
         required=False, min_value=0, max_value=MAX_ID, help_text="for updates, or If-Match"
     )
+
+
+# --- quotas -------------------------------------------------------------------------------------
+class QuotaCellOut(serializers.Serializer):
+    unit = serializers.IntegerField(help_text="id of the unit (row)")
+    target_group = serializers.IntegerField(help_text="id of the target group (column)")
+    expected = serializers.IntegerField(help_text="people expected")
+
+
+class QuotaGridOut(serializers.Serializer):
+    """The quota grid as its page lays it out: rows (the organising unit, the delegated units and
+    any unit holding a quota, in tree order), columns (the campaign's target groups and any
+    holding a quota) and the cells filled in; a blank cell has no quota. A delegated unit sees
+    its own rows only."""
+
+    campaign = serializers.IntegerField(help_text="id of the campaign")
+    revision = serializers.IntegerField(help_text="changes whenever a quota changes")
+    units = UnitRef(many=True)
+    target_groups = OutreachTargetGroupOut(many=True)
+    cells = QuotaCellOut(many=True)
+    can_manage = serializers.BooleanField(help_text="you may set the quotas")
+
+
+class QuotaGridSavedOut(QuotaGridOut):
+    changed = serializers.IntegerField(help_text="how many cells the change touched")
+
+
+class QuotaCellIn(serializers.Serializer):
+    unit = Id(help_text="id of a unit of the organising unit's tree")
+    target_group = Id(help_text="id of one of the grid's target groups")
+    expected = serializers.IntegerField(
+        min_value=0, max_value=MAX_PEOPLE, allow_null=True, help_text="null removes the quota"
+    )
+
+
+class QuotaGridIn(serializers.Serializer):
+    """The cells to set; cells not named stay as they are."""
+
+    cells = QuotaCellIn(many=True, allow_empty=False, max_length=5000)
+    revision = serializers.IntegerField(
+        required=False, min_value=0, max_value=MAX_ID, help_text="or If-Match"
+    )
+
+
+# --- delegations --------------------------------------------------------------------------------
+class DelegationOut(CampaignDelegationOut):
+    campaign = serializers.IntegerField(source="campaign_id")
+    revision = serializers.IntegerField(help_text="changes with the delegation and its report")
+    created_at = serializers.DateTimeField()
+
+
+class DelegationIn(serializers.Serializer):
+    """Delegate the campaign to units below the organising unit, several at once; units already
+    delegated may not be named again."""
+
+    units = serializers.ListField(
+        child=Id(), required=False, max_length=500, help_text="ids of units to delegate to"
+    )
+    all_children = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="also every direct sub-unit still active and not yet delegated",
+    )
+    deadline = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=20,
+        help_text="2020-09-25, 2020-09, 2020-Q3 or 2020; blank: the campaign's",
+    )
+    instructions = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+
+class DelegationReportIn(serializers.Serializer):
+    """The delegated unit's report of its result (a later one replaces the text)."""
+
+    report = serializers.CharField(allow_blank=True, max_length=20000)
+    revision = serializers.IntegerField(
+        required=False, min_value=0, max_value=MAX_ID, help_text="or If-Match"
+    )
+
+
+# --- cancelling a class -------------------------------------------------------------------------
+class ClassCancelIn(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    revision = serializers.IntegerField(
+        required=False, min_value=0, max_value=MAX_ID, help_text="optional, or If-Match"
+    )

@@ -1,16 +1,18 @@
-"""Dissemination campaigns, their classes and the lists of attendees (read, create, change).
+"""Dissemination campaigns, their quotas and delegations, their classes and the lists of
+attendees (read, create, change, cancel, remove).
 
 Thin, like the pages (outreach.views, outreach.views_classes): what a user sees comes from
 outreach.selectors and outreach.rules (404 otherwise), what they may change from outreach.rules
 (403 otherwise), the completion figures from outreach.completion, and every write goes through
 outreach.services or outreach.classes, which check what the values mean.
 
-Campaigns, classes and attendees carry no revision number: their version (ETag, `revision`) is
-derived from what changes when they are saved: `updated_at` for a campaign or a class, the
-person's fields for an attendee."""
+Campaigns, classes, attendees, delegations and quotas carry no revision number: their version
+(ETag, `revision`) is derived from what changes when they are saved: `updated_at` for a campaign
+or a class, the fields of an attendee or a delegation, the cells of the quota grid."""
 
 import datetime as dt
 import hashlib
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,6 +37,7 @@ from trienkhai.outreach.models import (
     CampaignStatus,
     ClassSession,
     ClassStatus,
+    Delegation,
     TargetGroup,
 )
 from trienkhai.plans.forms_programmes import visible_documents
@@ -55,16 +58,28 @@ from .serializers_outreach import (
     CampaignDetailOut,
     CampaignIn,
     CampaignOut,
+    ClassCancelIn,
     ClassSessionDetailOut,
     ClassSessionIn,
     ClassSessionOut,
+    DelegationIn,
+    DelegationOut,
+    DelegationReportIn,
     OutreachTargetGroupDetailOut,
+    QuotaGridIn,
+    QuotaGridOut,
+    QuotaGridSavedOut,
 )
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 # --- versions -----------------------------------------------------------------------------------
+def _digest(fields) -> int:
+    """A version number from field values: it changes when any of them does."""
+    return int(hashlib.sha256(repr(fields).encode()).hexdigest()[:12], 16)
+
+
 def _saved_version(obj):
     """`obj.revision` from `updated_at`, in microseconds: exact, and changed by every save."""
     obj.revision = (obj.updated_at - EPOCH) // dt.timedelta(microseconds=1)
@@ -82,9 +97,29 @@ def _attendee_version(attendee: Attendee) -> Attendee:
         attendee.note,
         attendee.person_id,
     )
-    digest = hashlib.sha256(repr(fields).encode()).hexdigest()
-    attendee.revision = int(digest[:12], 16)
+    attendee.revision = _digest(fields)
     return attendee
+
+
+def _delegation_version(delegation: Delegation) -> Delegation:
+    """`delegation.revision` from what may change on it: its report (and its terms)."""
+    delegation.revision = _digest(
+        (
+            delegation.deadline,
+            delegation.deadline_precision,
+            delegation.instructions,
+            delegation.status,
+            delegation.report,
+            delegation.reported_on,
+            delegation.reported_by_id,
+        )
+    )
+    return delegation
+
+
+def _quotas_version(campaign: Campaign, values: dict) -> int:
+    """The quota grid's version, from its cells {(unit id, group id): expected}."""
+    return _digest((campaign.pk, sorted(values.items())))
 
 
 def _check_version(wanted: int, locked, version) -> None:
@@ -308,6 +343,210 @@ class CampaignDetail(ApiView):
         return Response(_campaign_detail(user, campaign), headers={"ETag": etag_of(campaign)})
 
 
+# --- quotas -------------------------------------------------------------------------------------
+def _quota_grid(user, campaign: Campaign) -> SimpleNamespace:
+    """The grid of the quota page (selectors.quota_grid), cut to the part of the campaign the
+    user sees (a delegated ward: its own rows); `pk` and `revision` make its ETag."""
+    units, groups, values = selectors.quota_grid(campaign)
+    part = rules.campaign_units_q(user, campaign)
+    if part is not None:
+        seen = set(
+            Unit.objects.filter(part, pk__in=[u.pk for u in units]).values_list("pk", flat=True)
+        )
+        units = [u for u in units if u.pk in seen]
+        values = {k: v for k, v in values.items() if k[0] in seen}
+    return SimpleNamespace(
+        pk=campaign.pk,
+        campaign=campaign.pk,
+        revision=_quotas_version(campaign, values),
+        units=units,
+        target_groups=[{"id": g.pk, "code": g.code, "name": g.name} for g in groups],
+        groups=groups,
+        cells=[
+            {"unit": u, "target_group": g, "expected": n} for (u, g), n in sorted(values.items())
+        ],
+        can_manage=rules.can_manage_campaign(user, campaign),
+    )
+
+
+def _quota_values(campaign: Campaign, groups, rows: list[dict]) -> dict:
+    """Cells → {(unit, group): number or None}, naming what the quota page may show: units of
+    the organising unit's tree (its "add a row" picker) and the grid's target groups."""
+    errors: dict = {}
+    units = Unit.objects.filter(path__startswith=campaign.owner_unit.path)
+    unit_of = {u.pk: u for u in _pick_many(errors, "cells", units, {r["unit"] for r in rows})}
+    offered = {g.pk: g for g in groups}
+    unknown = sorted({r["target_group"] for r in rows} - set(offered))
+    if unknown:
+        errors["cells"] = _(
+            "Đối tượng số %(id)s không có trong bảng chỉ tiêu của đợt quán triệt này."
+        ) % {"id": ", ".join(map(str, unknown))}
+    keys = [(r["unit"], r["target_group"]) for r in rows]
+    if len(set(keys)) != len(keys):
+        errors["cells"] = _("Mỗi ô (đơn vị, đối tượng) chỉ ghi một lần.")
+    _raise(errors)
+    return {(unit_of[r["unit"]], offered[r["target_group"]]): r["expected"] for r in rows}
+
+
+class CampaignQuotas(ApiView):
+    """The quota grid (chỉ tiêu số người: a number per unit and target group). PATCH sets the
+    cells named (null removes one), as the organising unit's editors do on the quota page;
+    If-Match (the grid's ETag) or `revision` is required."""
+
+    serializer_class = QuotaGridOut
+
+    @extend_schema(operation_id="campaigns_quotas_retrieve", responses=QuotaGridOut)
+    def get(self, request, pk: int):
+        grid = _quota_grid(request.user, _campaign(request.user, pk))
+        return Response(QuotaGridOut(grid).data, headers={"ETag": etag_of(grid)})
+
+    @extend_schema(
+        operation_id="campaigns_quotas_partial_update",
+        request=QuotaGridIn,
+        responses={200: QuotaGridSavedOut},
+    )
+    def patch(self, request, pk: int):
+        user = request.user
+        campaign = _campaign(user, pk)
+        if not rules.can_manage_campaign(user, campaign):
+            raise ApiError(
+                403, "forbidden", _("Bạn không có quyền đặt chỉ tiêu cho đợt quán triệt này.")
+            )
+        wanted = revision_from(request, _quota_grid(user, campaign))
+        incoming = QuotaGridIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        with transaction.atomic():
+            # The campaign's row is the grid's lock: two saves of the grid wait for each other.
+            Campaign.objects.select_for_update().get(pk=campaign.pk)
+            grid = _quota_grid(user, campaign)
+            if grid.revision != wanted:
+                raise stale()
+            values = _quota_values(campaign, grid.groups, incoming.validated_data["cells"])
+            changed = services.quota_set(actor=user, campaign=campaign, values=values)
+        grid = _quota_grid(user, campaign)
+        grid.changed = changed
+        return Response(QuotaGridSavedOut(grid).data, headers={"ETag": etag_of(grid)})
+
+
+# --- delegations --------------------------------------------------------------------------------
+def _delegation(user, pk: int) -> Delegation:
+    """The delegation if the user sees it (404 otherwise): the delegated ward its own only."""
+    delegation = get_object_or_404(
+        Delegation.objects.select_related("campaign__owner_unit", "unit", "reported_by"), pk=pk
+    )
+    if not rules.can_view_delegation(user, delegation):
+        raise Http404
+    delegation.can_report = rules.can_report_delegation(user, delegation)
+    return _delegation_version(delegation)
+
+
+def _delegation_changes(campaign: Campaign, data: dict) -> dict:
+    """Ids → the units the delegate page offers (active units below the organising unit not yet
+    delegated; `all_children`: its direct ones); the service checks the rest."""
+    errors: dict = {}
+    units = {
+        u.pk: u
+        for u in _pick_many(
+            errors, "units", selectors.delegable_units(campaign), data.get("units") or []
+        )
+    }
+    if data.get("all_children"):
+        units.update({u.pk: u for u in selectors.delegable_children(campaign)})
+    out = {"units": list(units.values()), "instructions": data.get("instructions") or ""}
+    text = data.get("deadline")
+    if text:
+        try:
+            out["deadline"], out["deadline_precision"] = dates.parse_deadline(text)
+        except ValueError:
+            errors["deadline"] = _(
+                "Thời hạn “%(text)s” phải có dạng 2020-09-30, 2020-12, 2025-Q4 hoặc 2025."
+            ) % {"text": text}
+    _raise(errors)
+    return out
+
+
+class DelegationList(mixins.ListModelMixin, ApiView):
+    """The campaign's delegations you see (a delegated ward: its own); POST delegates the campaign
+    to units below the organising unit, as its editors do on the delegate page; each delegated
+    unit's editors are told once. Idempotency-Key honoured."""
+
+    serializer_class = DelegationOut
+
+    def get_queryset(self):
+        user = self.request.user
+        return selectors.delegations_for(user, _campaign(user, self.kwargs["pk"]))
+
+    def _out(self, delegations) -> list:
+        user = self.request.user
+        for d in delegations:
+            d.can_report = rules.can_report_delegation(user, d)
+            _delegation_version(d)
+        return DelegationOut(delegations, many=True).data
+
+    @extend_schema(operation_id="campaigns_delegations_list")
+    def get(self, request, pk: int):
+        return self.get_paginated_response(self._out(self.paginate_queryset(self.get_queryset())))
+
+    @extend_schema(
+        operation_id="campaigns_delegations_create",
+        request=DelegationIn,
+        responses={201: DelegationOut(many=True)},
+    )
+    def post(self, request, pk: int):
+        user = request.user
+        campaign = _campaign(user, pk)
+        if not rules.can_manage_campaign(user, campaign):
+            raise ApiError(
+                403, "forbidden", _("Bạn không có quyền giao đợt quán triệt này cho đơn vị khác.")
+            )
+        incoming = DelegationIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+
+        def create():
+            changes = _delegation_changes(campaign, dict(incoming.validated_data))
+            created = services.delegation_create(actor=user, campaign=campaign, **changes)
+            fresh = Delegation.objects.select_related("unit", "reported_by").filter(
+                pk__in=[d.pk for d in created]
+            )
+            data = self._out(list(fresh.order_by("unit__path")))
+            return data, reverse("api:campaign_delegations", args=[campaign.pk])
+
+        return idempotent_create(request, f"campaigns/{campaign.pk}/delegations", create)
+
+
+class DelegationDetail(ApiView):
+    """A delegation of a campaign to a unit. PATCH writes (or replaces) its report of the result,
+    as the delegated unit's editors (or the organisers') do on the report page; If-Match."""
+
+    serializer_class = DelegationOut
+
+    def get(self, request, pk: int):
+        delegation = _delegation(request.user, pk)
+        return Response(DelegationOut(delegation).data, headers={"ETag": etag_of(delegation)})
+
+    @extend_schema(request=DelegationReportIn, responses={200: DelegationOut})
+    def patch(self, request, pk: int):
+        user = request.user
+        delegation = _delegation(user, pk)
+        if not delegation.can_report:
+            raise ApiError(
+                403,
+                "forbidden",
+                _("Bạn không có quyền báo cáo thay cho %(unit)s.") % {"unit": delegation.unit.name},
+            )
+        wanted = revision_from(request, delegation)
+        incoming = DelegationReportIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        with transaction.atomic():
+            locked = Delegation.objects.select_for_update().get(pk=delegation.pk)
+            _check_version(wanted, locked, _delegation_version)
+            services.delegation_report(
+                actor=user, delegation=locked, report=incoming.validated_data["report"]
+            )
+        delegation = _delegation(user, pk)
+        return Response(DelegationOut(delegation).data, headers={"ETag": etag_of(delegation)})
+
+
 # --- classes ------------------------------------------------------------------------------------
 CLASS_FILTERS = [
     OpenApiParameter("unit", int, description="classes organised in this unit's subtree"),
@@ -452,6 +691,44 @@ class ClassDetail(ApiView):
         return Response(_class_detail(user, session), headers={"ETag": etag_of(session)})
 
 
+def _versioned(request, incoming) -> bool:
+    """An optional version: an action that overwrites nothing checks it only when it is sent."""
+    return bool(request.headers.get("If-Match")) or "revision" in incoming
+
+
+class ClassCancel(ApiView):
+    """Cancel a class, as the class page's button: it stays on record, marked, and counts for
+    nobody; the reason goes to its history. Cancelling it again changes nothing. If-Match (or
+    `revision`) is checked when sent."""
+
+    serializer_class = ClassCancelIn
+
+    @extend_schema(
+        operation_id="classes_cancel", request=ClassCancelIn, responses={200: ClassSessionDetailOut}
+    )
+    def post(self, request, pk: int):
+        user = request.user
+        session = _class(user, pk)
+        if not rules.can_edit_class(user, session):
+            raise ApiError(403, "forbidden", _("Bạn không có quyền hủy lớp này."))
+        incoming = ClassCancelIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        wanted = (
+            revision_from(request, session)
+            if _versioned(request, incoming.validated_data)
+            else None
+        )
+        with transaction.atomic():
+            locked = ClassSession.objects.select_for_update().get(pk=session.pk)
+            if wanted is not None:
+                _check_version(wanted, locked, _saved_version)
+            class_services.class_cancel(
+                actor=user, session=locked, reason=incoming.validated_data.get("reason", "")
+            )
+        session = _class(user, pk)
+        return Response(_class_detail(user, session), headers={"ETag": etag_of(session)})
+
+
 # --- attendees ----------------------------------------------------------------------------------
 def _attendee(user, pk: int) -> Attendee:
     """The listed person if the user sees their class (404 otherwise)."""
@@ -544,3 +821,21 @@ class AttendeeDetail(ApiView):
             class_services.attendee_update(actor=user, attendee=locked, **changes)
         attendee = _attendee(user, pk)
         return Response(AttendeeOut(attendee).data, headers={"ETag": etag_of(attendee)})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk: int):
+        """Take the person off the class's list (the class's counts follow); If-Match is checked
+        when sent."""
+        user = request.user
+        attendee = _attendee(user, pk)
+        if not rules.can_edit_class(user, attendee.session):
+            raise ApiError(403, "forbidden", _("Bạn không có quyền cập nhật danh sách lớp này."))
+        wanted = revision_from(request, attendee) if request.headers.get("If-Match") else None
+        with transaction.atomic():
+            locked = Attendee.objects.select_for_update().filter(pk=attendee.pk).first()
+            if locked is None:
+                raise Http404
+            if wanted is not None:
+                _check_version(wanted, locked, _attendee_version)
+            class_services.attendee_remove(actor=user, attendee=locked)
+        return Response(status=204)

@@ -92,5 +92,15 @@ def can_edit_class(user, session: ClassSession) -> bool:
     )
 
 
+def can_view_delegation(user, delegation: Delegation) -> bool:
+    """See a delegation: its campaign, and its unit in the part of the campaign one sees (a
+    ward sees its own delegation, never its sibling's)."""
+    campaign = delegation.campaign
+    if not can_view_campaign(user, campaign):
+        return False
+    q = campaign_units_q(user, campaign, field="unit__path")
+    return q is None or Delegation.objects.filter(q, pk=delegation.pk).exists()
+
+
 def can_report_delegation(user, delegation: Delegation) -> bool:
     return org_rules.can_edit_unit(user, delegation.unit)

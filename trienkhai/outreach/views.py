@@ -271,7 +271,7 @@ def delegation_report(request, pk):
     user = request.user
     delegation = get_object_or_404(Delegation.objects.select_related("campaign", "unit"), pk=pk)
     campaign = campaign_for(user, delegation.campaign_id)
-    if not selectors.delegations_for(user, campaign).filter(pk=delegation.pk).exists():
+    if not rules.can_view_delegation(user, delegation):
         raise Http404
     if not rules.can_report_delegation(user, delegation):
         raise PermissionDenied
