@@ -175,31 +175,40 @@ class ImportDetail(ApiView):
 
 
 class ImportApply(ApiView):
-    """Apply a previewed import, all or nothing. 409 when the data changed since the preview
-    (the answer then carries the new preview); 422 when the preview has errors."""
+    """Apply a previewed import, all or nothing: 200 once applied, or 202 while a background
+    worker applies it (read the import until `status` is `applied`). 409 when the data changed
+    since the preview (the import then holds the new preview); 422 when it has refusals."""
 
     serializer_class = ImportOut
 
-    @extend_schema(operation_id="exchange_imports_apply", request=None, responses={200: ImportOut})
+    @extend_schema(
+        operation_id="exchange_imports_apply",
+        request=None,
+        responses={200: ImportOut, 202: ImportOut},
+    )
     def post(self, request, pk: int):
         record = _own(request, pk)
         if record.status == ImportStatus.APPLIED:
             return Response(ImportOut(record).data)
-        if record.status == ImportStatus.REJECTED:
+        if record.status in (ImportStatus.QUEUED, ImportStatus.APPLYING):
+            raise ApiError(
+                409, "conflict", _("Gói đang được xử lý; hãy đọc lại trạng thái sau ít giây.")
+            )
+        if record.status in (ImportStatus.REJECTED, ImportStatus.FAILED):
             raise ApiError(
                 422,
                 "import_has_errors",
                 _("Gói có dòng không nhập được; hãy sửa tệp rồi gửi lại."),
             )
-        try:
-            services.apply(actor=request.user, record=record)
-        except services.StalePreview:
+        record = services.request_apply(record=record)
+        if record.status == ImportStatus.APPLYING:
+            return Response(ImportOut(record).data, status=202)
+        if record.status != ImportStatus.APPLIED:
             raise ApiError(
                 409,
                 "conflict",
                 _(
                     "Dữ liệu đã thay đổi từ lúc xem trước; hãy xem lại bản xem trước mới rồi áp dụng."
                 ),
-            ) from None
-        record.refresh_from_db()
+            )
         return Response(ImportOut(record).data)

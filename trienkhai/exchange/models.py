@@ -37,9 +37,15 @@ class ExchangeKey(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang kiểm tra")
     PREVIEWED = "previewed", _("Đã xem trước")
+    APPLYING = "applying", _("Đang áp dụng")
     APPLIED = "applied", _("Đã áp dụng")
     REJECTED = "rejected", _("Có lỗi, chưa áp dụng")
+    FAILED = "failed", _("Lỗi hệ thống, chưa áp dụng")
+
+
+WAITING = {ImportStatus.QUEUED, ImportStatus.APPLYING}
 
 
 class ExchangeImport(models.Model):

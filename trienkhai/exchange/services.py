@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from trienkhai.audit.services import audit_record
 from trienkhai.lib import upload
 
 from . import format as fmt
-from . import importer, xlsx
+from . import importer, jobs, xlsx
 from .models import ExchangeImport, ImportStatus
 
 
@@ -46,17 +47,79 @@ def read_package(file) -> tuple[str, dict]:
 
 
 def preview(*, actor, raw: dict, file_format: str, filename: str = "") -> ExchangeImport:
-    """Check the package and run the dry run; PackageInvalid when the file itself is wrong."""
+    """Check the package (at once: PackageInvalid when the file itself is wrong) and start its
+    dry run: inline where jobs run eagerly, else in the background (the page waits for it)."""
     package = fmt.check(raw)
-    outcome = importer.run(actor=actor, package=package, apply=False)
-    return ExchangeImport.objects.create(
+    record = ExchangeImport.objects.create(
         created_by=actor,
         filename=(filename or "")[:255],
         file_format=file_format,
         payload=fmt.plain(package),
-        preview=outcome.as_dict(),
-        digest=outcome.digest(),
-        status=ImportStatus.REJECTED if outcome.errors else ImportStatus.PREVIEWED,
+        status=ImportStatus.QUEUED,
+    )
+    _start(jobs.preview_import, record)
+    record.refresh_from_db()
+    return record
+
+
+def request_apply(*, record: ExchangeImport) -> ExchangeImport:
+    """Start applying a previewed import (inline or in the background, as `preview`)."""
+    claimed = ExchangeImport.objects.filter(pk=record.pk, status=ImportStatus.PREVIEWED).update(
+        status=ImportStatus.APPLYING
+    )
+    if claimed:
+        _start(jobs.apply_import, record)
+    record.refresh_from_db()
+    return record
+
+
+def _start(job, record: ExchangeImport) -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        job.apply(args=[record.pk])
+    else:
+        transaction.on_commit(lambda: job.delay(record.pk))
+
+
+def run_preview(record_id: int) -> None:
+    """The dry run of a queued import (the job's work)."""
+    record = ExchangeImport.objects.select_related("created_by").get(pk=record_id)
+    if record.status != ImportStatus.QUEUED:
+        return
+    try:
+        outcome = importer.run(
+            actor=record.created_by, package=fmt.check(record.payload), apply=False
+        )
+    except Exception:
+        _failed(record)
+        raise
+    record.preview = outcome.as_dict()
+    record.digest = outcome.digest()
+    record.status = ImportStatus.REJECTED if outcome.errors else ImportStatus.PREVIEWED
+    record.save(update_fields=["preview", "digest", "status"])
+
+
+def run_apply(record_id: int) -> None:
+    """Apply an import whose apply was requested (the job's work); when the data changed since
+    the preview the import goes back to "previewed" with the new preview, marked stale."""
+    record = ExchangeImport.objects.select_related("created_by").get(pk=record_id)
+    if record.status != ImportStatus.APPLYING:
+        return
+    try:
+        apply(actor=record.created_by, record=record)
+    except StalePreview:
+        record.refresh_from_db()
+        record.preview = {**record.preview, "stale": True}
+        record.save(update_fields=["preview"])
+    except Exception:
+        _failed(record)
+        raise
+
+
+def _failed(record: ExchangeImport) -> None:
+    """An unexpected error: the import says so instead of waiting for ever."""
+    ExchangeImport.objects.filter(pk=record.pk).update(
+        status=ImportStatus.FAILED,
+        preview={"failed": True, "counts": {}, "changes": [], "errors": 0},
     )
 
 

@@ -15,7 +15,7 @@ from trienkhai.documents.models import Document
 from . import format as fmt
 from . import services, xlsx
 from .export import NotExportable, export_filename, export_package
-from .models import ExchangeImport, ImportStatus
+from .models import WAITING, ExchangeImport, ImportStatus
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -93,6 +93,7 @@ def import_detail(request, pk: int):
             "sections": sections,
             "labels": {name: section.label for name, section in fmt.SECTIONS.items()},
             "can_apply": record.status == ImportStatus.PREVIEWED,
+            "waiting": record.status in WAITING,
         },
     )
 
@@ -103,9 +104,18 @@ def import_apply(request, pk: int):
     record = _own_import(request, pk)
     if record.status != ImportStatus.PREVIEWED:
         raise PermissionDenied
-    try:
-        outcome = services.apply(actor=request.user, record=record)
-    except services.StalePreview:
+    record = services.request_apply(record=record)
+    if record.status == ImportStatus.APPLIED:
+        counts = record.preview.get("counts", {})
+        messages.success(
+            request,
+            _("Đã nhập gói dữ liệu: %(created)d mục mới, %(updated)d mục cập nhật.")
+            % {
+                "created": sum(c["create"] for c in counts.values()),
+                "updated": sum(c["update"] for c in counts.values()),
+            },
+        )
+    elif record.preview.get("stale") or record.status == ImportStatus.REJECTED:
         messages.warning(
             request,
             _(
@@ -113,13 +123,4 @@ def import_apply(request, pk: int):
                 "rồi áp dụng."
             ),
         )
-        return redirect("exchange:import", pk)
-    counts = outcome.counts()
-    created = sum(c["create"] for c in counts.values())
-    updated = sum(c["update"] for c in counts.values())
-    messages.success(
-        request,
-        _("Đã nhập gói dữ liệu: %(created)d mục mới, %(updated)d mục cập nhật.")
-        % {"created": created, "updated": updated},
-    )
     return redirect("exchange:import", pk)
