@@ -20,12 +20,15 @@ from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from tests.conftest import make_user
+from tests.documents.builders import draft
 from tests.plans.test_indicators import five_nos, programme, resolution  # noqa: F401
 from tests.plans.test_programmes import task
 from trienkhai.api.tokens import token_create
 from trienkhai.audit.models import AuditEntry
+from trienkhai.org import services as org
 from trienkhai.plans import reports
-from trienkhai.plans.models import Frequency, Measurement, TaskStatus
+from trienkhai.plans.models import Frequency, Indicator, Measurement, Programme, TaskStatus
 
 D = dt.date
 THEFTS = "Số vụ trộm cắp tài sản"
@@ -341,6 +344,319 @@ def test_a_ward_sees_its_reports_never_its_siblings(tree, quarterly, ward_clerk)
     assert listed == {quarterly.q1.pk, quarterly.q2.pk}
     assert api.get(f"/api/reports/{quarterly.draft.pk}/").status_code == 404
     assert api.get("/api/reports/", {"unit": tree.sibling.pk}).status_code == 404
+
+
+# --- writing programmes ---------------------------------------------------------------------------
+def programme_body(tree, resolution, **extra):
+    body = {
+        "document": resolution.pk,
+        "title": "Chương trình phát triển đô thị",
+        "field": "Đô thị",
+        "owner_unit": tree.city.pk,
+        "start_year": 2021,
+        "end_year": 2025,
+        "description": "Xây dựng thành phố đạt đô thị loại I.",
+    }
+    return body | extra
+
+
+@pytest.mark.django_db
+def test_a_programme_is_set_up_once_however_often_it_is_sent(tree, resolution, city_secretary):
+    api = client_for(city_secretary)
+    headers = {"HTTP_IDEMPOTENCY_KEY": "ctr-do-thi-2021"}
+    first = api.post("/api/programmes/", programme_body(tree, resolution), format="json", **headers)
+    assert first.status_code == 201, first.json()
+    data = first.json()
+    assert first["Location"] == f"/api/programmes/{data['id']}/"
+    assert data["owner_unit"] == {"id": tree.city.pk, "name": "Thành ủy Bến Tre"}
+    assert data["document"]["number"] == "01-NQ/ThU"
+    assert (data["start_year"], data["end_year"], data["field"]) == (2021, 2025, "Đô thị")
+    assert data["indicators"] == [] and data["version"].startswith(f"{data['id']}-")
+    again = api.post("/api/programmes/", programme_body(tree, resolution), format="json", **headers)
+    assert (again.status_code, again.json()["id"]) == (201, data["id"])
+    assert Programme.objects.filter(title="Chương trình phát triển đô thị").count() == 1
+    assert AuditEntry.objects.filter(object_id=str(data["id"]), action="create").exists()
+
+
+@pytest.mark.django_db
+def test_a_programme_the_rules_refuse_names_its_field(tree, resolution, city_secretary):
+    api = client_for(city_secretary)
+
+    def error(**extra):
+        answer = api.post(
+            "/api/programmes/", programme_body(tree, resolution, **extra), format="json"
+        )
+        assert answer.status_code == 400, answer.json()
+        return answer.json()["error"]
+
+    err = error(start_year=2025, end_year=2021)
+    assert err["field"] == "end_year" and "trước năm bắt đầu" in err["message"]
+    assert err["message_en"]
+    assert error(start_year=1900)["field"] == "start_year"
+    assert error(programme_document=resolution.pk)["field"] == "programme_document"
+    plan_draft = draft(tree.city, "Dự thảo kế hoạch phát triển đô thị", doc_type="KH")
+    assert "chưa được ban hành" in error(document=plan_draft.pk)["message"]
+    assert error(document=10**17)["field"] == "document"
+    assert error(owner_unit=10**17)["field"] == "owner_unit"
+    assert error(title="  ")["field"] == "title"
+    assert set(error(title=None, document=None)["fields"]) >= {"title", "document"}
+
+
+@pytest.mark.django_db
+def test_a_programme_changes_only_from_the_version_one_read(tree, programme, city_secretary):
+    api = client_for(city_secretary)
+    url = f"/api/programmes/{programme.pk}/"
+    read = api.get(url)
+    etag = read["ETag"]
+    assert etag == f'"{read.json()["version"]}"'
+
+    missing = api.patch(url, {"title": "Tên mới"}, format="json")
+    assert missing.status_code == 428
+    assert missing.json()["error"]["code"] == "precondition_required"
+
+    changed = api.patch(url, {"end_year": 2021}, format="json", HTTP_IF_MATCH=etag)
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["end_year"] == 2021
+    assert changed["ETag"] != etag
+    assert AuditEntry.objects.filter(object_id=str(programme.pk), action="update").exists()
+
+    # Someone else changed it since: the old version is refused, nothing is written.
+    late = api.patch(url, {"title": "Tên khác"}, format="json", HTTP_IF_MATCH=etag)
+    assert late.status_code == 412
+    assert late.json()["error"]["code"] == "precondition_failed"
+    programme.refresh_from_db()
+    assert programme.title == "Chương trình thực hiện “Năm không”"
+
+    other = api.patch(url, {"title": "Tên khác"}, format="json", HTTP_IF_MATCH='"1-abc"')
+    assert other.status_code == 412
+
+    version = changed.json()["version"]
+    by_field = api.patch(url, {"title": "Tên khác", "version": version}, format="json")
+    assert by_field.status_code == 200, by_field.json()
+    assert by_field.json()["title"] == "Tên khác"
+    bad = api.patch(
+        url, {"start_year": 2030}, format="json", HTTP_IF_MATCH=by_field["ETag"]
+    ).json()["error"]
+    assert bad["field"] == "end_year"
+
+
+@pytest.mark.django_db
+def test_a_programme_keeps_an_owner_above_its_indicators(tree, programme, five_nos, admin_user):
+    api = client_for(admin_user)
+    url = f"/api/programmes/{programme.pk}/"
+    answer = api.patch(url, {"owner_unit": tree.ward.pk}, format="json", HTTP_IF_MATCH="*")
+    assert answer.status_code == 400
+    assert answer.json()["error"]["field"] == "owner_unit"
+
+
+# --- writing indicators ---------------------------------------------------------------------------
+def indicator_body(unit, **extra):
+    body = {
+        "unit": unit.pk,
+        "name": "Tỷ lệ hộ dân dùng nước sạch",
+        "measure_unit": "%",
+        "direction": "at_least",
+        "target_value": "98.5",
+        "target_deadline": "2025-Q4",
+        "baseline_value": "90",
+        "baseline_year": 2020,
+        "rollup": "none",
+    }
+    return body | extra
+
+
+@pytest.mark.django_db
+def test_an_indicator_is_defined_with_its_target_once(tree, programme, city_secretary):
+    api = client_for(city_secretary)
+    body = indicator_body(tree.city, programme=programme.pk)
+    headers = {"HTTP_IDEMPOTENCY_KEY": "nuoc-sach"}
+    first = api.post("/api/indicators/", body, format="json", **headers)
+    assert first.status_code == 201, first.json()
+    data = first.json()
+    assert first["Location"] == f"/api/indicators/{data['id']}/"
+    assert (data["programme"], data["document"]) == (programme.pk, programme.document_id)
+    assert data["target"] == {
+        "value": "98.5",
+        "deadline": {
+            "date": "2025-10-01",
+            "precision": "quarter",
+            "text": "2025-Q4",
+            "ends_on": "2025-12-31",
+        },
+    }
+    assert data["baseline"] == {"value": "90", "year": 2020}
+    assert (data["direction"], data["rollup"], data["by_subunits"]) == ("at_least", "none", False)
+    again = api.post("/api/indicators/", body, format="json", **headers)
+    assert again.json()["id"] == data["id"]
+    assert Indicator.objects.filter(name="Tỷ lệ hộ dân dùng nước sạch").count() == 1
+
+    # "Eliminate" has 0 for its goal; an indicator outside a programme carries a document.
+    gone = api.post(
+        "/api/indicators/",
+        indicator_body(
+            tree.ward,
+            name="Hộ ở nhà tạm",
+            measure_unit="hộ",
+            direction="eliminate",
+            target_value=None,
+            target_deadline="2025",
+            document=programme.document_id,
+        ),
+        format="json",
+    )
+    assert gone.status_code == 201, gone.json()
+    assert gone.json()["target"]["value"] == "0"
+    assert (gone.json()["programme"], gone.json()["document"]) == (None, programme.document_id)
+
+
+@pytest.mark.django_db
+def test_an_indicator_the_rules_refuse_names_its_field(tree, programme, city_secretary):
+    api = client_for(city_secretary)
+
+    def error(**extra):
+        body = indicator_body(tree.city, programme=programme.pk) | extra
+        answer = api.post("/api/indicators/", body, format="json")
+        assert answer.status_code == 400, answer.json()
+        return answer.json()["error"]
+
+    assert error(by_subunits=True, rollup="sum")["field"] == "rollup"
+    assert error(target_value="120")["field"] == "target_value"
+    assert error(target_deadline="quý 4")["field"] == "target_deadline"
+    assert error(target_deadline=None)["field"] == "target_deadline"
+    assert error(baseline_year=2030)["field"] == "baseline_year"
+    assert error(direction="more")["field"] == "direction"
+    assert error(document=programme.document_id + 1)["field"] == "document"
+    assert error(programme=10**17)["field"] == "programme"
+    assert error(unit=10**17)["field"] == "unit"
+    # A unit outside the programme's owner (a district beside the city) is refused by the
+    # service, even for an administrator who may edit both.
+    other = org.unit_create(
+        actor=None, parent=tree.province, kind="district_party_committee", name="Huyện ủy"
+    )
+    admin = client_for(make_user("qt2", superuser=True))
+    answer = admin.post(
+        "/api/indicators/", indicator_body(other, programme=programme.pk), format="json"
+    )
+    assert answer.status_code == 400 and answer.json()["error"]["field"] == "unit"
+
+
+@pytest.mark.django_db
+def test_an_indicator_changes_only_from_the_version_one_read(tree, five_nos, city_secretary):
+    api = client_for(city_secretary)
+    thefts = five_nos[THEFTS]
+    url = f"/api/indicators/{thefts.pk}/"
+    etag = api.get(url)["ETag"]
+    assert api.patch(url, {"target_value": "70"}, format="json").status_code == 428
+    changed = api.patch(
+        url, {"target_value": "70", "target_deadline": "2021-06"}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["target"]["value"] == "70"
+    assert changed.json()["target"]["deadline"]["text"] == "2021-06"
+    assert changed["ETag"] != etag
+    stale = api.patch(url, {"name": "Trộm cắp"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    fresh = changed["ETag"]
+    moved = api.patch(url, {"programme": None}, format="json", HTTP_IF_MATCH=fresh)
+    assert moved.status_code == 400 and moved.json()["error"]["field"] == "programme"
+    # Values of the wards are entered: it cannot stop being followed by sub-units.
+    flat = api.patch(url, {"by_subunits": False}, format="json", HTTP_IF_MATCH=fresh)
+    assert flat.status_code == 400 and flat.json()["error"]["field"] == "by_subunits"
+    thefts.refresh_from_db()
+    assert thefts.by_subunits and thefts.name == THEFTS
+
+
+@pytest.mark.django_db
+def test_a_read_only_key_defines_nothing(tree, programme, resolution, city_secretary):
+    api = client_for(city_secretary, read_only=True)
+    assert (
+        api.post("/api/programmes/", programme_body(tree, resolution), format="json").status_code
+        == 403
+    )
+    body = indicator_body(tree.city, programme=programme.pk)
+    assert api.post("/api/indicators/", body, format="json").status_code == 403
+    url = f"/api/programmes/{programme.pk}/"
+    assert api.patch(url, {"title": "X"}, format="json", HTTP_IF_MATCH="*").status_code == 403
+    assert Programme.objects.count() == 1 and not Indicator.objects.exists()
+
+
+# --- writing reports ------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_a_ward_drafts_then_submits_its_report(tree, quarterly, ward_clerk):
+    api = client_for(ward_clerk)
+    body = {
+        "schedule": quarterly.pk,
+        "unit": tree.ward.pk,
+        "period": "2021-07-01",
+        "sections": {"results": "Đã tổ chức học tập nghị quyết."},
+    }
+    headers = {"HTTP_IDEMPOTENCY_KEY": "bc-q3-2021"}
+    first = api.post("/api/reports/", body, format="json", **headers)
+    assert first.status_code == 201, first.json()
+    data = first.json()
+    assert first["Location"] == f"/api/reports/{data['id']}/"
+    assert (data["status"], data["revision"]) == ("draft", 1)
+    assert data["period"]["label"] == "Quý III/2021"
+    assert data["sections"]["results"] == "Đã tổ chức học tập nghị quyết."
+    assert api.post("/api/reports/", body, format="json", **headers).json()["id"] == data["id"]
+    twice = api.post("/api/reports/", body, format="json")
+    assert twice.status_code == 409
+    assert twice.json()["error"]["code"] == "conflict"
+
+    url = f"/api/reports/{data['id']}/"
+    etag = api.get(url)["ETag"]
+    assert api.patch(url, {"submit": True}, format="json").status_code == 428
+    sent = api.patch(
+        url,
+        {"sections": {"limitations": "Còn chậm."}, "submit": True},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert sent.status_code == 200, sent.json()
+    report = sent.json()
+    assert (report["status"], report["revision"], report["is_late"]) == ("submitted", 2, True)
+    assert report["sections"] == {
+        "results": "Đã tổ chức học tập nghị quyết.",
+        "limitations": "Còn chậm.",
+        "next_tasks": "",
+    }
+    assert sent["ETag"] == f'"{data["id"]}-2"'
+    stale = api.patch(url, {"sections": {"results": "Khác"}}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    by_revision = api.patch(
+        url, {"sections": {"next_tasks": "Tiếp tục"}, "revision": 2}, format="json"
+    )
+    assert by_revision.status_code == 200
+    assert by_revision.json()["status"] == "submitted"  # saving again keeps it sent
+    assert AuditEntry.objects.filter(object_id=str(data["id"]), action="update").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_report_the_rules_refuse_names_its_field(tree, quarterly, ward_clerk, viewer):
+    api = client_for(ward_clerk)
+    body = {"schedule": quarterly.pk, "unit": tree.ward.pk, "period": "2021-07-01"}
+
+    def error(**extra):
+        answer = api.post("/api/reports/", body | extra, format="json")
+        assert answer.status_code == 400, answer.json()
+        return answer.json()["error"]
+
+    assert error(period="2021-08-01")["field"] == "period"
+    assert error(period="9999-12-31")["field"] == "period"
+    assert error(period="2021-13-01")["field"] == "period"
+    assert error(unit=tree.cell.pk)["field"] == "unit"  # a party cell does not report here
+    assert error(unit=tree.sibling.pk)["field"] == "unit"  # not the clerk's to see
+    assert error(schedule=10**17)["field"] == "schedule"
+    err = error(submit=True, sections={"results": "  "})
+    assert err["field"] == "results" and "kết quả" in err["message"]
+    future = error(period="2099-01-01")
+    assert future["field"] is None and "chưa bắt đầu" in future["message"]
+    seen_only = client_for(viewer).post("/api/reports/", body, format="json")
+    assert seen_only.status_code == 403
+    read_only = client_for(ward_clerk, read_only=True)
+    assert read_only.post("/api/reports/", body, format="json").status_code == 403
+    url = f"/api/reports/{quarterly.q1.pk}/"
+    assert read_only.patch(url, {"revision": 1}, format="json").status_code == 403
 
 
 # --- the schema, as a client reads it -----------------------------------------------------------

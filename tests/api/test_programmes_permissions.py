@@ -208,6 +208,170 @@ def test_filters_name_only_what_one_sees(request, world, role, target):
     assert code == (200 if plan_seen else 404)
 
 
+# --- writes ---------------------------------------------------------------------------------------
+def may_change(role, target) -> bool:
+    """Editors change what belongs to their unit and the units below it (admins: anything)."""
+    return role == "admin_user" or (role in EDITORS and target in ("own", "descendant"))
+
+
+def create_code(role, target, seen: set) -> int:
+    """A create names its unit in the body: one the user does not see is a field error (400),
+    one seen but not theirs to change 403; without any unit to change, 403 at once."""
+    if role in ("viewer", "outsider"):
+        return 403
+    if target not in seen:
+        return 400
+    return 201 if may_change(role, target) else 403
+
+
+def update_code(role, target, seen: set) -> int:
+    if target not in seen:
+        return 404
+    return 200 if may_change(role, target) else 403
+
+
+def version(client, path) -> str:
+    """The ETag as the record's own reader gets it (an administrator reads every one)."""
+    return client.get(path)["ETag"]
+
+
+@pytest.fixture
+def reader(admin_user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=admin_user, name='r')[1]}")
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "target"), MATRIX, ids=[f"{r}-{t}" for r, t in MATRIX])
+def test_setting_up_a_programme(request, world, role, target):
+    unit = target_unit(world, role, target)
+    body = {
+        "document": unit.programme.document_id,
+        "title": "Chương trình chuyển đổi số",
+        "field": "Chuyển đổi số",
+        "owner_unit": unit.pk,
+        "start_year": 2021,
+        "end_year": 2025,
+    }
+    answer = api(request, role).post("/api/programmes/", body, format="json")
+    expected = create_code(role, target, REPORT_SEEN[role])  # seeing the unit itself
+    assert answer.status_code == expected, answer.json()
+    if expected == 400:  # (the sibling's plan is not theirs to read either)
+        assert "owner_unit" in answer.json()["error"]["fields"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "target"), MATRIX, ids=[f"{r}-{t}" for r, t in MATRIX])
+def test_changing_a_programme(request, world, reader, role, target):
+    unit = target_unit(world, role, target)
+    path = f"/api/programmes/{unit.programme.pk}/"
+    etag = version(reader, path)
+    answer = api(request, role).patch(path, {"end_year": 2026}, format="json", HTTP_IF_MATCH=etag)
+    assert answer.status_code == update_code(role, target, PLAN_SEEN[role]), answer.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "target"), MATRIX, ids=[f"{r}-{t}" for r, t in MATRIX])
+def test_defining_an_indicator(request, world, role, target):
+    unit = target_unit(world, role, target)
+    body = {
+        "programme": unit.programme.pk,
+        "unit": unit.pk,
+        "name": "Số hộ dùng dịch vụ công trực tuyến",
+        "measure_unit": "hộ",
+        "direction": "at_least",
+        "target_value": "500",
+        "target_deadline": "2025",
+    }
+    answer = api(request, role).post("/api/indicators/", body, format="json")
+    expected = create_code(role, target, PLAN_SEEN[role])  # seeing the programme
+    assert answer.status_code == expected, answer.json()
+    if expected == 400:
+        assert answer.json()["error"]["field"] == "programme"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "target"), MATRIX, ids=[f"{r}-{t}" for r, t in MATRIX])
+def test_changing_an_indicator(request, world, reader, role, target):
+    unit = target_unit(world, role, target)
+    path = f"/api/indicators/{unit.indicator.pk}/"
+    etag = version(reader, path)
+    answer = api(request, role).patch(
+        path, {"target_value": "8", "target_deadline": "2024-Q4"}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert answer.status_code == update_code(role, target, PLAN_SEEN[role]), answer.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "target"), REPORT_MATRIX, ids=[f"{r}-{t}" for r, t in REPORT_MATRIX]
+)
+def test_beginning_a_report(request, world, role, target):
+    unit = target_unit(world, role, target)
+    body = {
+        "schedule": unit.report.schedule_id,
+        "unit": unit.pk,
+        "period": "2021-04-01",
+        "sections": {"results": "Kết quả quý II"},
+        "submit": True,
+    }
+    answer = api(request, role).post("/api/reports/", body, format="json")
+    expected = create_code(role, target, REPORT_SEEN[role])
+    assert answer.status_code == expected, answer.json()
+    if expected == 400:
+        assert answer.json()["error"]["field"] == "unit"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "target"), REPORT_MATRIX, ids=[f"{r}-{t}" for r, t in REPORT_MATRIX]
+)
+def test_filling_in_a_report(request, world, reader, role, target):
+    unit = target_unit(world, role, target)
+    path = f"/api/reports/{unit.report.pk}/"
+    etag = version(reader, path)
+    answer = api(request, role).patch(
+        path, {"sections": {"next_tasks": "Tiếp tục"}}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert answer.status_code == update_code(role, target, REPORT_SEEN[role]), answer.json()
+
+
+WRITES = [
+    ("post", "/api/programmes/"),
+    ("patch", "/api/programmes/{programme}/"),
+    ("post", "/api/indicators/"),
+    ("patch", "/api/indicators/{indicator}/"),
+    ("post", "/api/reports/"),
+    ("patch", "/api/reports/{report}/"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), WRITES)
+def test_a_read_only_key_writes_nothing(world, admin_user, method, path):
+    """Even an administrator's read-only key: refused before the body is read."""
+    client = APIClient()
+    raw = token_create(user=admin_user, name="ro", read_only=True)[1]
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    unit = world.city
+    url = path.format(
+        programme=unit.programme.pk, indicator=unit.indicator.pk, report=unit.report.pk
+    )
+    answer = getattr(client, method)(url, {}, format="json", HTTP_IF_MATCH="*")
+    assert answer.status_code == 403
+    assert answer.json()["error"]["code"] == "forbidden"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), WRITES)
+def test_writes_without_credentials(method, path):
+    url = path.format(programme=1, indicator=1, report=1)
+    answer = getattr(APIClient(), method)(url, {}, format="json")
+    assert answer.status_code == 401
+    assert answer.json()["error"]["code"] == "not_authenticated"
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "path",

@@ -14,7 +14,7 @@ from trienkhai.lib import dates
 from trienkhai.plans.indicators import IndicatorStatus, plain_decimal
 from trienkhai.plans.models import Direction, Frequency, Report, Rollup
 
-from .serializers import DeadlineOut, Id, UnitRef
+from .serializers import MAX_ID, DeadlineOut, Id, UnitRef
 
 
 def number(value: Decimal | None) -> str | None:
@@ -170,8 +170,13 @@ class SeriesPoint(serializers.Serializer):
 
 
 class IndicatorDetailOut(IndicatorOut):
+    version = serializers.SerializerMethodField()
     breakdown = serializers.SerializerMethodField()
     series = serializers.SerializerMethodField()
+
+    def get_version(self, ind) -> str:
+        """The definition's version, as in the ETag: send it back (If-Match) to change it."""
+        return self.context["version"]
 
     @extend_schema_field(BreakdownOut(many=True))
     def get_breakdown(self, ind):
@@ -238,7 +243,13 @@ class TaskCountsOut(serializers.Serializer):
 
 
 class ProgrammeDetailOut(ProgrammeOut):
+    version = serializers.SerializerMethodField()
     progress_detail = serializers.SerializerMethodField()
+
+    def get_version(self, programme) -> str:
+        """The programme's version, as in the ETag: send it back (If-Match) to change it."""
+        return self.context["version"]
+
     task_counts = serializers.SerializerMethodField()
     indicators = serializers.SerializerMethodField()
 
@@ -356,3 +367,111 @@ class ReportDetailOut(ReportOut):
     def get_figures(self, report) -> dict:
         """The snapshot taken when the report was saved: indicator values and task counts."""
         return report.figures or {}
+
+
+# --- writes -------------------------------------------------------------------------------------
+def choice_in(values, **kwargs):
+    """An input code out of `values`, documented inline like `choice` (no enum component)."""
+    values = [str(v) for v in values]
+    schema = {"type": "string", "enum": values}
+    field_class = extend_schema_field(schema)(type("CodeIn", (serializers.ChoiceField,), {}))
+    return field_class(choices=values, **kwargs)
+
+
+VERSION_HELP = "for updates, instead of If-Match: the `version` (ETag) read last"
+
+
+def Year(**kwargs):  # noqa: N802 - reads like a field class
+    """A year; the services say which years make sense (1945–2100), this only keeps it small."""
+    return serializers.IntegerField(min_value=0, max_value=32767, **kwargs)
+
+
+class ProgrammeIn(serializers.Serializer):
+    """A new programme, or the fields to change (PATCH: any subset), as on the programme form."""
+
+    document = Id(help_text="id of the issued resolution or plan it carries out")
+    programme_document = Id(
+        required=False, allow_null=True, help_text="id of the programme's own document, if any"
+    )
+    title = serializers.CharField(max_length=300)
+    field = serializers.CharField(max_length=150, help_text="lĩnh vực, e.g. Thương mại, dịch vụ")
+    owner_unit = Id(help_text="id of the unit that owns it (chủ trì)")
+    start_year = Year()
+    end_year = Year()
+    description = serializers.CharField(required=False, allow_blank=True)
+    version = serializers.CharField(required=False, max_length=100, help_text=VERSION_HELP)
+
+
+class IndicatorChangeIn(serializers.Serializer):
+    """An indicator's definition as on its form; its target is `target_value` by
+    `target_deadline` (with its precision), measured from `baseline_value` in `baseline_year`."""
+
+    unit = Id(help_text="id of the unit that carries it out")
+    name = serializers.CharField(max_length=300)
+    measure_unit = serializers.CharField(max_length=50, help_text="e.g. hộ, người, vụ, %")
+    direction = choice_in(Direction.values)
+    target_value = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=4,
+        required=False,
+        allow_null=True,
+        help_text="the goal (leave out for “eliminate”: its goal is 0)",
+    )
+    target_deadline = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=20,
+        help_text="by when: 2020-09-20 (day), 2020-12 (month), 2020-Q4 (quarter) or 2020 (year)",
+    )
+    baseline_value = serializers.DecimalField(
+        max_digits=16, decimal_places=4, required=False, allow_null=True
+    )
+    baseline_year = Year(required=False, allow_null=True)
+    by_subunits = serializers.BooleanField(
+        required=False, help_text="values are entered by the units below it"
+    )
+    rollup = choice_in(Rollup.values, required=False)
+    document = Id(
+        required=False,
+        allow_null=True,
+        help_text="id of the document that sets it (not for a programme's indicator: it "
+        "carries the programme's document)",
+    )
+    position = serializers.IntegerField(required=False, min_value=0, max_value=999)
+    version = serializers.CharField(required=False, max_length=100, help_text=VERSION_HELP)
+
+
+class IndicatorIn(IndicatorChangeIn):
+    programme = Id(
+        required=False, allow_null=True, help_text="id of the programme it belongs to, if any"
+    )
+
+
+class SectionsIn(serializers.Serializer):
+    results = serializers.CharField(required=False, allow_blank=True)
+    limitations = serializers.CharField(required=False, allow_blank=True)
+    next_tasks = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReportIn(serializers.Serializer):
+    """A unit's report for one period of a schedule: a draft, or submitted at once."""
+
+    schedule = Id(help_text="id of the report schedule")
+    unit = Id(help_text="id of the reporting unit")
+    period = serializers.DateField(help_text="the period's first day, e.g. 2021-04-01 for Q2")
+    sections = SectionsIn(required=False)
+    submit = serializers.BooleanField(
+        required=False, default=False, help_text="send it now (results required); else a draft"
+    )
+
+
+class ReportChangeIn(serializers.Serializer):
+    """The sections to change (the others are kept), and whether to submit the report now. A
+    submitted report stays submitted: saving it again updates it (its history is kept)."""
+
+    sections = SectionsIn(required=False)
+    submit = serializers.BooleanField(required=False, default=False)
+    revision = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="instead of If-Match"
+    )
