@@ -305,6 +305,21 @@ def test_an_indicator_of_a_programme_belongs_to_its_owner_or_below(tree, program
     assert "Thành ủy Bến Tre" in errors["unit"][0]
 
 
+def test_an_indicator_of_a_programme_carries_the_programmes_document(tree, programme):
+    other = documents.document_register(
+        actor=None,
+        owner_unit=tree.city,
+        issuer_unit=tree.city,
+        number_text="08-KH/ThU",
+        issued_on=D(2020, 12, 2),
+        summary="Một kế hoạch khác",
+    )
+    errors = errors_of(lambda: indicator(tree.city, programme=programme, document=other))
+
+    assert "Chương trình thực hiện “Năm không”" in errors["document"][0]
+    assert indicator(tree.city, programme=programme).document == programme.document
+
+
 def test_the_target_end_is_the_end_of_the_deadline_period(tree):
     by_year = indicator(tree.city, target_date=D(2020, 1, 1), target_precision=Precision.YEAR)
     by_quarter = indicator(

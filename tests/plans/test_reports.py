@@ -472,3 +472,10 @@ def test_the_list_shows_the_reports_a_ward_still_owes(tree, quarterly, ward_cler
 
     assert quarterly.title in page
     assert reverse("plans:report_write", args=[quarterly.pk, current.key, tree.ward.pk]) in page
+
+
+def test_a_period_far_in_the_future_is_not_found(tree, quarterly, city_secretary, login):
+    client = login(city_secretary)
+    for day in ("9999-10-01", "2021-13-01"):
+        url = reverse("plans:report_period", args=[quarterly.pk, day])
+        assert client.get(url).status_code == 404

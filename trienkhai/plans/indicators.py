@@ -346,6 +346,12 @@ def _check_indicator(ind: Indicator, actor, today: dt.date | None = None) -> Non
         )
     if ind.direction not in Direction.values:
         errors["direction"] = _("Hãy chọn hướng của chỉ tiêu.")
+    if ind.programme_id and ind.document_id and ind.document_id != ind.programme.document_id:
+        # An indicator of a programme carries out the programme's own document.
+        errors["document"] = _("Chỉ tiêu của chương trình “%(title)s” thuộc văn bản %(doc)s.") % {
+            "title": ind.programme.title,
+            "doc": ind.programme.document,
+        }
     if ind.direction == Direction.ELIMINATE:
         ind.target_value = Decimal(0)
     elif ind.target_value is None and "direction" not in errors:

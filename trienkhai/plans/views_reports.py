@@ -120,9 +120,9 @@ def _schedule_for(user, pk: int, manage: bool = False) -> ReportSchedule:
 def _period_for(schedule: ReportSchedule, text: str) -> reports.Period:
     try:
         start = dt.date.fromisoformat(text)
-    except ValueError as error:
+        period = reports.period_for(schedule, start)
+    except (ValueError, OverflowError) as error:  # not a date, or a period past year 9999
         raise Http404 from error
-    period = reports.period_for(schedule, start)
     if period is None:
         raise Http404
     return period
