@@ -467,3 +467,412 @@ def test_every_kind_of_question_can_be_answered(w):
     )
     assert answer.status_code == 201, answer.json()
     assert Answer.objects.get(question=w.q_years).number == 7.5
+
+
+# --- changing a draft: If-Match on every change -------------------------------------------------
+def draft(tree):
+    """The Congress survey as a draft: nothing answered yet, codes made for its two lines."""
+    return congress_survey(tree, status=SurveyStatus.DRAFT)
+
+
+def etag(answer) -> str:
+    assert answer.status_code == 200, answer.json()
+    return answer["ETag"]
+
+
+@pytest.mark.django_db
+def test_a_survey_made_through_the_api_is_opened_through_the_api(
+    tree, propaganda_officer, target_groups
+):
+    from trienkhai.outreach.models import TargetGroup
+
+    members = TargetGroup.objects.get(code="dang-vien")
+    api = client_for(propaganda_officer)
+    made = api.post(
+        "/api/surveys/", {"title": "Khảo sát nhanh", "owner_unit": tree.city.pk}, format="json"
+    )
+    base = f"/api/surveys/{made.json()['id']}"
+    section = api.post(f"{base}/sections/", {"title": "Phần I"}, format="json").json()
+    assert section["revision"] and section["questions"] == []
+    api.post(
+        f"{base}/questions/",
+        {"section": section["id"], "kind": "yesno", "text": "Đồng chí đã học chưa?"},
+        format="json",
+    )
+    audience = api.get(f"{base}/audience/")
+    assert audience.json()["problems"] == [
+        "Chưa đặt ngày mở và ngày đóng khảo sát.",
+        "Chưa đặt tổng số phiếu.",
+    ]
+    today = timezone.localdate()
+    changed = api.patch(
+        f"{base}/audience/",
+        {
+            "target_groups": [members.pk],
+            "total_forms": 30,
+            "opens_on": (today - dt.timedelta(days=1)).isoformat(),
+            "closes_on": (today + dt.timedelta(days=10)).isoformat(),
+        },
+        format="json",
+        HTTP_IF_MATCH=etag(audience),
+    )
+    assert changed.status_code == 200, changed.json()
+    data = changed.json()
+    assert data["target_groups"] == [{"id": members.pk, "name": members.name}]
+    assert (data["total_forms"], data["record_group"], data["balanced"]) == (30, True, False)
+    assert changed["ETag"] != audience["ETag"]
+    ward = api.post(
+        f"{base}/allocations/",
+        {"unit": tree.ward.pk, "target_group": members.pk, "forms": 20},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="phan-bo-phuong",
+    )
+    assert ward.status_code == 201, ward.json()
+    line = ward.json()
+    assert line["unit"]["id"] == tree.ward.pk and (line["codes_made"], line["forms"]) == (0, 20)
+    assert ward["Location"] == f"{base}/allocations/{line['id']}/"
+    again = api.post(
+        f"{base}/allocations/",
+        {"unit": tree.ward.pk, "target_group": members.pk, "forms": 20},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="phan-bo-phuong",
+    )
+    assert again.status_code == 201 and again.json()["id"] == line["id"]
+    city = api.post(
+        f"{base}/allocations/",
+        {"unit": tree.city.pk, "target_group": members.pk, "forms": 10},
+        format="json",
+    )
+    assert city.status_code == 201, city.json()
+    data = api.get(f"{base}/audience/").json()
+    assert data["balanced"] is True and data["problems"] == []
+    assert data["totals"] == {
+        "forms": 30,
+        "allocated": 30,
+        "codes_made": 0,
+        "codes_used": 0,
+        "returned": 0,
+    }
+    opened = api.post(f"{base}/open/")
+    assert opened.status_code == 200 and opened.json()["status"] == "open"
+
+
+@pytest.mark.django_db
+def test_the_audience_changes_only_from_the_version_read(tree, propaganda_officer):
+    w = draft(tree)
+    api = client_for(propaganda_officer)
+    url = f"/api/surveys/{w.survey.pk}/audience/"
+    read = api.get(url)
+    data = read.json()
+    assert read["ETag"] == f'"{w.survey.pk}-{data["revision"]}"'
+    assert [(a["unit"]["id"], a["forms"], a["codes_made"]) for a in data["allocations"]] == [
+        (tree.ward.pk, 10, 10),
+        (tree.sibling.pk, 10, 10),
+    ]
+    assert all("code" not in a for a in data["allocations"])  # never the codes themselves
+    missing = api.patch(url, {"total_forms": 25}, format="json")
+    assert missing.status_code == 428
+    assert missing.json()["error"]["code"] == "precondition_required"
+    done = api.patch(url, {"total_forms": 25, "revision": data["revision"]}, format="json")
+    assert done.status_code == 200 and done.json()["total_forms"] == 25
+    late = api.patch(url, {"double_entry": True}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert late.status_code == 412 and late.json()["error"]["code"] == "precondition_failed"
+    # The page's checks, with its messages and fields.
+    tag = done["ETag"]
+    bad = api.patch(
+        url,
+        {"opens_on": "2020-09-20", "closes_on": "2020-08-20"},
+        format="json",
+        HTTP_IF_MATCH=tag,
+    )
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "closes_on"
+    bad = api.patch(url, {"target_groups": [w.cadres.pk]}, format="json", HTTP_IF_MATCH=tag)
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "target_groups"
+    bad = api.patch(url, {"total_forms": -1}, format="json", HTTP_IF_MATCH=tag)
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "total_forms"
+    w.survey.refresh_from_db()
+    assert (w.survey.total_forms, w.survey.closes_on, w.survey.double_entry) == (
+        25,
+        dt.date(2020, 9, 20),
+        False,
+    )
+
+
+@pytest.mark.django_db
+def test_recording_cannot_change_once_forms_are_in(world, propaganda_officer):
+    api = client_for(propaganda_officer)
+    url = f"/api/surveys/{world.survey.pk}/audience/"
+    answer = api.patch(url, {"record_unit": False}, format="json", HTTP_IF_MATCH="*")
+    assert answer.status_code == 400 and answer.json()["error"]["field"] == "record_group"
+
+
+@pytest.mark.django_db
+def test_the_lines_of_the_quota(tree, propaganda_officer):
+    w = draft(tree)
+    api = client_for(propaganda_officer)
+    base = f"/api/surveys/{w.survey.pk}/allocations"
+    taken = api.post(
+        f"{base}/",
+        {"unit": tree.ward.pk, "target_group": w.members.pk, "forms": 5},
+        format="json",
+    )
+    assert taken.status_code == 409 and taken.json()["error"]["code"] == "allocation_exists"
+    outside = api.post(f"{base}/", {"unit": tree.province.pk, "forms": 5}, format="json")
+    assert outside.status_code == 400 and outside.json()["error"]["field"] == "unit"
+    other = api.post(
+        f"{base}/", {"unit": tree.ward.pk, "target_group": 999999, "forms": 5}, format="json"
+    )
+    assert other.status_code == 400 and other.json()["error"]["field"] == "target_group"
+    none = api.post(f"{base}/", {"unit": tree.cell.pk, "forms": 0}, format="json")
+    assert none.status_code == 400 and none.json()["error"]["field"] == "forms"
+
+    line = f"{base}/{w.ward_alloc.pk}/"
+    read = api.get(line)
+    assert read.json()["codes_made"] == 10
+    below = api.patch(line, {"forms": 8}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert below.status_code == 400 and below.json()["error"]["field"] == "forms"
+    assert "10 mã phiếu" in below.json()["error"]["message"]
+    zero = api.patch(line, {"forms": 0}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert zero.status_code == 400 and zero.json()["error"]["field"] == "forms"
+    more = api.patch(line, {"forms": 12}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert more.status_code == 200 and more.json()["forms"] == 12
+    assert api.patch(
+        line, {"forms": 14}, format="json", HTTP_IF_MATCH=read["ETag"]
+    ).status_code == (412)
+    coded = api.delete(line, HTTP_IF_MATCH=more["ETag"])
+    assert coded.status_code == 409 and coded.json()["error"]["code"] == "conflict"
+
+    cell = api.post(
+        f"{base}/", {"unit": tree.cell.pk, "target_group": w.members.pk, "forms": 3}, format="json"
+    ).json()
+    assert api.delete(f"{base}/{cell['id']}/").status_code == 428
+    gone = api.delete(f"{base}/{cell['id']}/", HTTP_IF_MATCH=f'"{cell["id"]}-{cell["revision"]}"')
+    assert gone.status_code == 204
+    assert api.get(f"{base}/{cell['id']}/").status_code == 404
+    assert api.get(f"{base}/{w.sibling_alloc.pk + 1000}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_line_for_any_target_group(tree, propaganda_officer):
+    w = draft(tree)
+    api = client_for(propaganda_officer)
+    base = f"/api/surveys/{w.survey.pk}/allocations/"
+    line = api.post(base, {"unit": tree.cell.pk, "forms": 3}, format="json")
+    assert line.status_code == 201, line.content
+    assert line.json()["target_group"] is None
+    again = api.post(base, {"unit": tree.cell.pk, "target_group": None, "forms": 4}, format="json")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "allocation_exists"
+
+
+@pytest.mark.django_db
+def test_a_unit_with_part_of_the_quota_sees_its_lines_only(world, ward_clerk):
+    api = client_for(ward_clerk)
+    data = api.get(f"/api/surveys/{world.survey.pk}/audience/").json()
+    assert (data["whole"], data["totals"], data["balanced"], data["can_manage"]) == (
+        False,
+        None,
+        None,
+        False,
+    )
+    assert [(a["unit"]["id"], a["codes_made"], a["codes_used"]) for a in data["allocations"]] == [
+        (world.ward_alloc.unit_id, 10, 6)
+    ]
+    assert data["problems"] == []
+    sibling = api.get(f"/api/surveys/{world.survey.pk}/allocations/{world.sibling_alloc.pk}/")
+    assert sibling.status_code == 404
+    refused = api.patch(
+        f"/api/surveys/{world.survey.pk}/audience/",
+        {"total_forms": 5},
+        format="json",
+        HTTP_IF_MATCH="*",
+    )
+    assert refused.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_drafts_title_intro_and_campaign(tree, propaganda_officer):
+    w = draft(tree)
+    api = client_for(propaganda_officer)
+    url = f"/api/surveys/{w.survey.pk}/"
+    read = api.get(url)
+    assert read["ETag"] == f'"{w.survey.pk}-{read.json()["revision"]}"'
+    assert api.patch(url, {"title": "Mới"}, format="json").status_code == 428
+    changed = api.patch(
+        url,
+        {"title": "  Khảo sát   sau Đại hội ", "intro": "Xin đồng chí cho ý kiến."},
+        format="json",
+        HTTP_IF_MATCH=read["ETag"],
+    )
+    assert changed.status_code == 200, changed.json()
+    data = changed.json()
+    assert (data["title"], data["intro"]) == ("Khảo sát sau Đại hội", "Xin đồng chí cho ý kiến.")
+    assert len(data["sections"]) == 2  # the form is untouched
+    stale = api.patch(url, {"intro": ""}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert stale.status_code == 412
+    bad = api.patch(url, {"campaign": 999999}, format="json", HTTP_IF_MATCH=changed["ETag"])
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "campaign"
+    bad = api.patch(url, {"title": "   "}, format="json", HTTP_IF_MATCH=changed["ETag"])
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "title"
+    other = api.patch(url, {"title": "X"}, format="json", HTTP_IF_MATCH='"1-2"')
+    assert other.status_code == 412
+
+
+@pytest.mark.django_db
+def test_sections_changed_and_deleted(tree, propaganda_officer):
+    w = draft(tree)
+    api = client_for(propaganda_officer)
+    p1, p2 = w.q_aware.section_id, w.q_why.section_id
+    url = f"/api/surveys/{w.survey.pk}/sections/{p2}/"
+    read = api.get(url)
+    assert [q["number"] for q in read.json()["questions"]] == ["C5", "C6", "C7", "C8"]
+    changed = api.patch(url, {"title": "Phần II. Góp ý"}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert changed.status_code == 200 and changed.json()["title"] == "Phần II. Góp ý"
+    assert changed.json()["description"] == ""
+    stale = api.patch(url, {"title": "Khác"}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert stale.status_code == 412
+    # Part I holds C1, on which C5 (in part II) depends: the page's refusal, as a conflict.
+    first = api.get(f"/api/surveys/{w.survey.pk}/sections/{p1}/")
+    refused = api.delete(f"/api/surveys/{w.survey.pk}/sections/{p1}/", HTTP_IF_MATCH=first["ETag"])
+    assert refused.status_code == 409
+    assert "C5" in refused.json()["error"]["message"]
+    gone = api.delete(url, HTTP_IF_MATCH=changed["ETag"])
+    assert gone.status_code == 204
+    data = api.get(f"/api/surveys/{w.survey.pk}/").json()
+    assert [s["id"] for s in data["sections"]] == [p1]
+    assert api.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_questions_changed_moved_and_deleted(tree, propaganda_officer):
+    w = draft(tree)
+    api = client_for(propaganda_officer)
+    base = f"/api/surveys/{w.survey.pk}/questions"
+    url = f"{base}/{w.q_source.pk}/"
+    read = api.get(url)
+    assert read.json()["number"] == "C2"
+    assert api.patch(url, {"text": "Kênh nào?"}, format="json").status_code == 428
+    # Only the text: the choices, "other" and the rest keep what they were.
+    changed = api.patch(url, {"text": "Kênh nào?"}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert changed.status_code == 200, changed.json()
+    q = changed.json()
+    assert q["text"] == "Kênh nào?" and q["allow_other"] is True
+    assert [c["id"] for c in q["choices"]] == [c["id"] for c in read.json()["choices"]]
+    no_other = api.patch(url, {"allow_other": False}, format="json", HTTP_IF_MATCH=changed["ETag"])
+    assert no_other.status_code == 200, no_other.json()
+    assert [c["label"] for c in no_other.json()["choices"]] == [
+        "Sinh hoạt chi bộ",
+        "Báo, đài",
+        "Mạng xã hội",
+    ]
+    stale = api.patch(url, {"required": True}, format="json", HTTP_IF_MATCH=changed["ETag"])
+    assert stale.status_code == 412
+    # The editor's checks, on the API's fields.
+    tag = no_other["ETag"]
+    grid = api.patch(url, {"kind": "grid"}, format="json", HTTP_IF_MATCH=tag)
+    assert grid.status_code == 400 and grid.json()["error"]["field"] == "rows"
+    later = api.patch(
+        url,
+        {"condition_choice": choice(w.q_level, 1)},  # C7 comes after C2
+        format="json",
+        HTTP_IF_MATCH=tag,
+    )
+    assert later.status_code == 400 and later.json()["error"]["field"] == "condition_choice"
+    moved_over = api.patch(url, {"section": w.q_why.section_id}, format="json", HTTP_IF_MATCH=tag)
+    assert moved_over.status_code == 200 and moved_over.json()["number"] == "C8"
+
+    # C1 is the condition of C5 ("why"): it cannot go, nor become a question without choices.
+    aware = f"{base}/{w.q_aware.pk}/"
+    tag = api.get(aware)["ETag"]
+    assert api.delete(aware, HTTP_IF_MATCH=tag).status_code == 409
+    text = api.patch(aware, {"kind": "short_text"}, format="json", HTTP_IF_MATCH=tag)
+    assert text.status_code == 400
+    why = f"{base}/{w.q_why.pk}/"
+    free = api.patch(
+        why, {"condition_choice": None}, format="json", HTTP_IF_MATCH=api.get(why)["ETag"]
+    )
+    assert free.status_code == 200 and free.json()["condition"] is None
+    assert api.delete(aware, HTTP_IF_MATCH=tag).status_code == 204
+    assert api.get(aware).status_code == 404
+    numbers = [
+        q["number"]
+        for s in api.get(f"/api/surveys/{w.survey.pk}/").json()["sections"]
+        for q in s["questions"]
+    ]
+    assert numbers == [f"C{i}" for i in range(1, 8)]
+
+
+@pytest.mark.django_db
+def test_moving_a_question_as_the_builders_arrows_do(tree, propaganda_officer):
+    w = draft(tree)
+    api = client_for(propaganda_officer)
+    url = f"/api/surveys/{w.survey.pk}/questions/{w.q_trust.pk}/move/"
+    read = api.get(f"/api/surveys/{w.survey.pk}/questions/{w.q_trust.pk}/")
+    assert api.post(url, {"direction": "up"}, format="json").status_code == 428
+    up = api.post(url, {"direction": "up"}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert up.status_code == 200 and up.json()["number"] == "C2"
+    # The same click again, from the version read before: refused, not moved twice.
+    twice = api.post(url, {"direction": "up"}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert twice.status_code == 412
+    up = api.post(url, {"direction": "up", "revision": up.json()["revision"]}, format="json")
+    assert up.status_code == 200 and up.json()["number"] == "C1"
+    top = api.post(url, {"direction": "up"}, format="json", HTTP_IF_MATCH=up["ETag"])
+    assert top.status_code == 409 and top.json()["error"]["code"] == "cannot_move"
+    bad = api.post(url, {"direction": "left"}, format="json", HTTP_IF_MATCH=up["ETag"])
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "direction"
+    # "why" (C5, first of part II) asks after C1: above it, it would come before its condition.
+    why = f"/api/surveys/{w.survey.pk}/questions/{w.q_why.pk}/"
+    tag = api.get(why)["ETag"]
+    for _i in range(4):
+        answer = api.post(f"{why}move/", {"direction": "up"}, format="json", HTTP_IF_MATCH=tag)
+        if answer.status_code != 200:
+            break
+        tag = answer["ETag"]
+    assert answer.status_code == 409 and answer.json()["error"]["code"] == "conflict"
+
+
+@pytest.mark.django_db
+def test_a_frozen_survey_changes_no_question(world, propaganda_officer):
+    api = client_for(propaganda_officer)
+    base = f"/api/surveys/{world.survey.pk}"
+    q = f"{base}/questions/{world.q_idea.pk}/"
+    s = f"{base}/sections/{world.q_idea.section_id}/"
+    for answer in (
+        api.patch(f"{base}/", {"title": "Mới"}, format="json", HTTP_IF_MATCH="*"),
+        api.patch(s, {"title": "Mới"}, format="json", HTTP_IF_MATCH="*"),
+        api.delete(s, HTTP_IF_MATCH="*"),
+        api.patch(q, {"text": "Mới?"}, format="json", HTTP_IF_MATCH="*"),
+        api.delete(q, HTTP_IF_MATCH="*"),
+        api.post(f"{q}move/", {"direction": "up"}, format="json", HTTP_IF_MATCH="*"),
+    ):
+        assert answer.status_code == 409 and answer.json()["error"]["code"] == "survey_frozen"
+
+
+@pytest.mark.django_db
+def test_copies_and_new_versions(world, propaganda_officer):
+    api = client_for(propaganda_officer)
+    base = f"/api/surveys/{world.survey.pk}"
+    copy = api.post(f"{base}/copy/", HTTP_IDEMPOTENCY_KEY="sao-chep")
+    assert copy.status_code == 201, copy.json()
+    data = copy.json()
+    assert data["title"] == world.survey.title + " (bản sao)"
+    assert (data["status"], data["version"], data["previous"], data["frozen"]) == (
+        "draft",
+        1,
+        None,
+        False,
+    )
+    assert (data["opens_on"], data["total_forms"]) == (None, 20)
+    assert [len(s["questions"]) for s in data["sections"]] == [4, 4]
+    assert copy["Location"] == f"/api/surveys/{data['id']}/"
+    again = api.post(f"{base}/copy/", HTTP_IDEMPOTENCY_KEY="sao-chep")
+    assert again.json()["id"] == data["id"]
+    lines = api.get(f"/api/surveys/{data['id']}/audience/").json()["allocations"]
+    assert [(a["forms"], a["codes_made"]) for a in lines] == [(10, 0), (10, 0)]
+
+    version = api.post(f"{base}/new-version/")
+    assert version.status_code == 201, version.json()
+    assert (version.json()["version"], version.json()["previous"]) == (2, world.survey.pk)
+    assert version.json()["opens_on"] == "2020-08-20"
+    second = api.post(f"{base}/new-version/")
+    assert second.status_code == 409 and "phiên bản 2" in second.json()["error"]["message"]
+    assert Survey.objects.filter(previous=world.survey).count() == 1

@@ -76,6 +76,8 @@ def world(tree):
         survey = Survey.objects.create(title=f"Khảo sát của {unit.name}", owner_unit=unit)
         unit.section = Section.objects.create(survey=survey, title="Phần I", position=1)
         question(survey, unit.section, QuestionKind.YESNO, "Đồng ý không?", position=1)
+        unit.second = question(survey, unit.section, QuestionKind.YESNO, "Hài lòng?", position=2)
+        unit.line = Allocation.objects.create(survey=survey, unit=unit, forms=5)
         unit.survey = survey
     Allocation.objects.create(survey=tree.city.survey, unit=tree.ward, forms=10)
     return tree
@@ -134,6 +136,91 @@ def test_building(request, world, role, target):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("role", "target"), MATRIX, ids=[f"{r}-{t}" for r, t in MATRIX])
+def test_changing_the_definition(request, world, role, target):
+    """Reading a section or a question goes with seeing the survey; changing, moving and
+    deleting them with managing it (If-Match "*": whatever the version)."""
+    unit, survey = target_survey(world, role, target)
+    client = api(request, role)
+    may = target in MANAGES[role]
+    visible = seen(role, target)
+    refused = 403 if visible else 404
+    base = f"/api/surveys/{survey.pk}"
+    section, second = f"{base}/sections/{unit.section.pk}/", f"{base}/questions/{unit.second.pk}/"
+    for path in (section, second):
+        answer = client.get(path)
+        assert answer.status_code == (200 if visible else 404), path
+        assert ("ETag" in answer) is visible
+    steps = [
+        (client.patch, f"{base}/", {"title": "Khảo sát đã sửa"}, 200),
+        (client.patch, section, {"title": "Phần I. Chung"}, 200),
+        (client.patch, second, {"text": "Hài lòng không?"}, 200),
+        (client.post, f"{second}move/", {"direction": "up"}, 200),
+        (client.delete, second, None, 204),
+        (client.delete, section, None, 204),
+    ]
+    for call, path, body, done in steps:
+        answer = call(path, body, format="json", HTTP_IF_MATCH="*")
+        assert answer.status_code == (done if may else refused), (path, answer.content)
+    assert Section.objects.filter(pk=unit.section.pk).exists() is not may
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "target"), MATRIX, ids=[f"{r}-{t}" for r, t in MATRIX])
+def test_audience_and_quota(request, world, role, target, target_groups):
+    """The audience is read by whoever sees the survey (a unit holding part of the quota: its
+    own lines only), and set by its managers."""
+    from trienkhai.outreach.models import TargetGroup
+
+    unit, survey = target_survey(world, role, target)
+    client = api(request, role)
+    may = target in MANAGES[role]
+    visible = seen(role, target)
+    refused = 403 if visible else 404
+    base = f"/api/surveys/{survey.pk}"
+    answer = client.get(f"{base}/audience/")
+    assert answer.status_code == (200 if visible else 404)
+    if visible:
+        data = answer.json()
+        whole = target in OWNER_SEEN[role]
+        assert data["whole"] is whole and (data["totals"] is None) is not whole
+        lines = {a["id"] for a in data["allocations"]}
+        assert (unit.line.pk in lines) is whole
+    line = f"{base}/allocations/{unit.line.pk}/"
+    assert client.get(line).status_code == (200 if target in OWNER_SEEN[role] else 404)
+    group = TargetGroup.objects.order_by("pk").first()
+    steps = [
+        (client.patch, f"{base}/audience/", {"total_forms": 20}, 200),
+        (
+            client.post,
+            f"{base}/allocations/",
+            {"unit": unit.pk, "target_group": group.pk, "forms": 5},
+            201,
+        ),
+        (client.patch, line, {"forms": 6}, 200),
+        (client.delete, line, None, 204),
+    ]
+    for call, path, body, done in steps:
+        answer = call(path, body, format="json", HTTP_IF_MATCH="*")
+        assert answer.status_code == (done if may else refused), (path, answer.content)
+    assert Allocation.objects.filter(pk=unit.line.pk).exists() is not may
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "target"), MATRIX, ids=[f"{r}-{t}" for r, t in MATRIX])
+def test_copying_and_new_versions(request, world, role, target):
+    _unit, survey = target_survey(world, role, target)
+    client = api(request, role)
+    may = target in MANAGES[role]
+    refused = 403 if seen(role, target) else 404
+    before = Survey.objects.count()
+    for path in ("copy", "new-version"):
+        answer = client.post(f"/api/surveys/{survey.pk}/{path}/")
+        assert answer.status_code == (201 if may else refused), path
+    assert Survey.objects.count() == before + (2 if may else 0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "target"), MATRIX, ids=[f"{r}-{t}" for r, t in MATRIX])
 def test_making_a_survey(request, world, role, target):
     unit, _survey = target_survey(world, role, target)
     answer = api(request, role).post(
@@ -160,10 +247,24 @@ def test_a_read_only_token_changes_nothing(request, world, role):
         (f"/api/surveys/{survey.pk}/sections/", {"title": "Phần II"}),
         (f"/api/surveys/{survey.pk}/open/", {}),
         (f"/api/surveys/{survey.pk}/close/", {}),
+        (f"/api/surveys/{survey.pk}/copy/", {}),
+        (f"/api/surveys/{survey.pk}/new-version/", {}),
+        (f"/api/surveys/{survey.pk}/allocations/", {"unit": world.city.pk, "forms": 1}),
+        (f"/api/surveys/{survey.pk}/questions/{world.city.second.pk}/move/", {"direction": "up"}),
     ):
-        answer = client.post(path, body, format="json")
+        answer = client.post(path, body, format="json", HTTP_IF_MATCH="*")
         assert answer.status_code == 403, path
         assert answer.json()["error"]["code"] == "forbidden"
+    for path, body in (
+        (f"/api/surveys/{survey.pk}/", {"title": "Mới"}),
+        (f"/api/surveys/{survey.pk}/audience/", {"total_forms": 1}),
+        (f"/api/surveys/{survey.pk}/sections/{world.city.section.pk}/", {"title": "Mới"}),
+        (f"/api/surveys/{survey.pk}/questions/{world.city.second.pk}/", {"text": "Mới?"}),
+        (f"/api/surveys/{survey.pk}/allocations/{world.city.line.pk}/", {"forms": 2}),
+    ):
+        answer = client.patch(path, body, format="json", HTTP_IF_MATCH="*")
+        assert answer.status_code == 403, path
+        assert client.delete(path, HTTP_IF_MATCH="*").status_code in (403, 405), path
 
 
 @pytest.mark.django_db
@@ -178,6 +279,22 @@ def test_a_read_only_token_changes_nothing(request, world, role):
         ("post", "/api/surveys/1/open/"),
         ("post", "/api/surveys/1/close/"),
         ("get", "/api/surveys/1/results/"),
+        ("patch", "/api/surveys/1/"),
+        ("post", "/api/surveys/1/copy/"),
+        ("post", "/api/surveys/1/new-version/"),
+        ("get", "/api/surveys/1/sections/1/"),
+        ("patch", "/api/surveys/1/sections/1/"),
+        ("delete", "/api/surveys/1/sections/1/"),
+        ("get", "/api/surveys/1/questions/1/"),
+        ("patch", "/api/surveys/1/questions/1/"),
+        ("delete", "/api/surveys/1/questions/1/"),
+        ("post", "/api/surveys/1/questions/1/move/"),
+        ("get", "/api/surveys/1/audience/"),
+        ("patch", "/api/surveys/1/audience/"),
+        ("post", "/api/surveys/1/allocations/"),
+        ("get", "/api/surveys/1/allocations/1/"),
+        ("patch", "/api/surveys/1/allocations/1/"),
+        ("delete", "/api/surveys/1/allocations/1/"),
     ],
 )
 def test_no_credentials(method, path):

@@ -4,7 +4,14 @@ choices, grid rows), its results as the results page shows them, and a responden
 Results carry only counts, percentages and statistics, never an answer of one form; a cell
 below the anonymity threshold carries no figure at all (`hidden`). The definitions are built
 from `structure.load`, the same loading as the builder, the preview and the online form.
+
+Sections, questions and quota lines carry no revision number: their `revision` (given back as
+If-Match or `revision` with a change) is a hash of what the builder and the audience page let one
+change, so any change to them changes it. A survey's comes from its `updated_at`.
 """
+
+import datetime as dt
+import hashlib
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
@@ -14,7 +21,7 @@ from trienkhai.surveys.answers import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from trienkhai.surveys.models import QuestionKind, SurveyStatus
 from trienkhai.surveys.structure import question_numbers
 
-from .serializers import Id, UnitRef
+from .serializers import MAX_ID, Id, UnitRef
 from .serializers_programmes import number
 
 TEXT_MAX = 2000  # the question editor's limit on a question's text
@@ -34,6 +41,65 @@ def _decimal(**kwargs):
     return extend_schema_field(
         {"type": "string", "format": "decimal", "nullable": True, "example": "12.5"}
     )(type("SurveyNumber", (serializers.CharField,), {}))(allow_null=True, **kwargs)
+
+
+def revision_field(what: str):
+    return serializers.IntegerField(help_text=f"changes with any change to the {what}")
+
+
+def revision_in():
+    return serializers.IntegerField(
+        required=False, min_value=0, max_value=MAX_ID, help_text="for changes, or If-Match"
+    )
+
+
+# --- versions -----------------------------------------------------------------------------------
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _digest(fields) -> int:
+    return int(hashlib.sha256(repr(fields).encode()).hexdigest()[:12], 16)
+
+
+def survey_revision(survey) -> int:
+    """From `updated_at`, in microseconds: every save of the survey (its title, audience,
+    status) changes it."""
+    return (survey.updated_at - EPOCH) // dt.timedelta(microseconds=1)
+
+
+def section_revision(section) -> int:
+    return _digest((section.title, section.description, section.position))
+
+
+def question_revision(question) -> int:
+    """What the question editor changes, and its place (a move changes it): not its number,
+    which changes with the questions before it."""
+    choices = getattr(question, "choice_list", None)
+    if choices is None:
+        choices = question.choices.order_by("position", "value")
+    rows = getattr(question, "row_list", None)
+    if rows is None:
+        rows = question.rows.order_by("position", "id")
+    return _digest(
+        (
+            question.section_id,
+            question.position,
+            question.kind,
+            question.text,
+            question.help_text,
+            question.required,
+            question.allow_other,
+            str(question.min_value),
+            str(question.max_value),
+            question.condition_choice_id,
+            [(c.value, c.label, c.is_other) for c in choices],
+            [r.label for r in rows],
+        )
+    )
+
+
+def allocation_revision(allocation) -> int:
+    return _digest((allocation.unit_id, allocation.target_group_id, allocation.forms))
 
 
 # --- the definition -----------------------------------------------------------------------------
@@ -116,6 +182,35 @@ def sections_data(structure) -> list[dict]:
     ]
 
 
+class BuilderQuestionOut(SurveyQuestionOut):
+    revision = revision_field("question, or to its place")
+
+
+class BuilderSectionOut(SurveySectionOut):
+    revision = revision_field("section's title, guidance or place")
+    questions = BuilderQuestionOut(many=True)
+
+
+def builder_question_data(question, numbers: dict[int, str]) -> dict:
+    return {**question_data(question, numbers), "revision": question_revision(question)}
+
+
+def builder_section_data(section, numbers: dict[int, str]) -> dict:
+    return {
+        "id": section.pk,
+        "title": section.title,
+        "description": section.description,
+        "revision": section_revision(section),
+        "questions": [builder_question_data(q, numbers) for q in section.question_list],
+    }
+
+
+def builder_sections_data(structure) -> list[dict]:
+    """As `sections_data`, with the revisions the builder's changes send back."""
+    numbers = question_numbers(structure)
+    return [builder_section_data(s, numbers) for s in structure.sections]
+
+
 class SurveyGroupRef(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -126,6 +221,7 @@ class SurveyOut(serializers.Serializer):
     sees its part (`partial`): its forms and its codes used."""
 
     id = serializers.IntegerField()
+    revision = serializers.SerializerMethodField()
     title = serializers.CharField()
     owner_unit = UnitRef()
     campaign = serializers.IntegerField(allow_null=True, source="campaign_id")
@@ -141,6 +237,11 @@ class SurveyOut(serializers.Serializer):
     returned = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    def get_revision(self, survey) -> int:
+        """Send it back (If-Match or `revision`) with a change of the survey or its audience;
+        it changes whenever the survey is saved (not `version`, the survey's edition)."""
+        return survey_revision(survey)
 
     def get_partial(self, survey) -> bool:
         return getattr(survey, "part_forms", None) is not None
@@ -183,9 +284,9 @@ class SurveyDetailOut(SurveyOut):
     def get_can_view_results(self, survey) -> bool:
         return self.context["can_view_results"]
 
-    @extend_schema_field(SurveySectionOut(many=True))
+    @extend_schema_field(BuilderSectionOut(many=True))
     def get_sections(self, survey):
-        return sections_data(self.context["structure"])
+        return builder_sections_data(self.context["structure"])
 
 
 # --- building -----------------------------------------------------------------------------------
@@ -237,6 +338,137 @@ class SurveyQuestionIn(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text="ask only when this choice of an earlier question was picked",
+    )
+
+
+class SurveyChangeIn(serializers.Serializer):
+    """A draft's title, introduction or campaign (any subset), as its edit page changes them."""
+
+    title = serializers.CharField(required=False, max_length=300)
+    intro = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    campaign = Id(required=False, allow_null=True, help_text="id of a campaign you see; null: none")
+    revision = revision_in()
+
+
+class SurveySectionChangeIn(serializers.Serializer):
+    title = serializers.CharField(required=False, max_length=300)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    revision = revision_in()
+
+
+class SurveyQuestionChangeIn(SurveyQuestionIn):
+    """Any subset of the question editor's fields; the others keep their values. `section`:
+    move it to the end of another section. `condition_choice` null: always asked."""
+
+    revision = revision_in()
+
+
+class SurveyQuestionMoveIn(serializers.Serializer):
+    direction = enum(
+        ["up", "down"],
+        help_text="one place up or down; past the edge of its section it goes to the end of "
+        "the previous section or the start of the next",
+    )
+    revision = revision_in()
+
+    def validate_direction(self, value):
+        if value not in ("up", "down"):
+            raise serializers.ValidationError(_("Hướng di chuyển không hợp lệ."))
+        return value
+
+
+# --- audience and quota -------------------------------------------------------------------------
+def _forms_count(**kwargs):
+    return serializers.IntegerField(min_value=0, max_value=1_000_000, **kwargs)
+
+
+class SurveyAudienceIn(serializers.Serializer):
+    """The audience page's settings (any subset): who is asked, how many forms, when, and what
+    is recorded about each respondent."""
+
+    target_groups = serializers.ListField(
+        child=Id(), required=False, max_length=100, help_text="ids of target groups; [] for none"
+    )
+    total_forms = _forms_count(required=False)
+    opens_on = serializers.DateField(required=False, allow_null=True)
+    closes_on = serializers.DateField(required=False, allow_null=True)
+    record_group = serializers.BooleanField(required=False)
+    record_unit = serializers.BooleanField(required=False)
+    double_entry = serializers.BooleanField(required=False)
+    revision = revision_in()
+
+
+class SurveyAllocationIn(serializers.Serializer):
+    """A new line of the quota: so many forms for a unit (and a target group)."""
+
+    unit = Id(help_text="the owning unit or one under it")
+    target_group = Id(
+        required=False, allow_null=True, help_text="one of the survey's target groups; null: any"
+    )
+    forms = _forms_count()
+
+
+class SurveyAllocationChangeIn(serializers.Serializer):
+    forms = _forms_count(help_text="not fewer than the codes already made for the line")
+    revision = revision_in()
+
+
+class SurveyAllocationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    revision = revision_field("line")
+    unit = UnitRef()
+    target_group = SurveyGroupRef(allow_null=True, help_text="null: any target group")
+    forms = serializers.IntegerField()
+    codes_made = serializers.IntegerField(help_text="one-time codes made for the line")
+    codes_used = serializers.IntegerField(help_text="of which used (forms received)")
+
+
+def allocation_data(allocation) -> dict:
+    """A quota line from `selectors.allocations_for` (with `made` and `used`). The codes
+    themselves are never given: they are printed and exported from the pages."""
+    group = allocation.target_group
+    return {
+        "id": allocation.pk,
+        "revision": allocation_revision(allocation),
+        "unit": {"id": allocation.unit.pk, "name": allocation.unit.name},
+        "target_group": None if group is None else {"id": group.pk, "name": group.name},
+        "forms": allocation.forms,
+        "codes_made": allocation.made,
+        "codes_used": allocation.used,
+    }
+
+
+class SurveyTotalsOut(serializers.Serializer):
+    forms = serializers.IntegerField(help_text="the survey's total of forms")
+    allocated = serializers.IntegerField()
+    codes_made = serializers.IntegerField()
+    codes_used = serializers.IntegerField()
+    returned = serializers.IntegerField(help_text="forms received")
+
+
+class SurveyAudienceOut(serializers.Serializer):
+    """The audience and quota as the audience page sets them; a unit holding only part of the
+    quota sees its own lines (`whole` false) and no totals."""
+
+    survey = serializers.IntegerField()
+    revision = serializers.IntegerField(help_text="the survey's: send it back with a change")
+    status = enum(SurveyStatus.values)
+    can_manage = serializers.BooleanField()
+    target_groups = SurveyGroupRef(many=True)
+    total_forms = serializers.IntegerField()
+    opens_on = serializers.DateField(allow_null=True)
+    closes_on = serializers.DateField(allow_null=True)
+    record_group = serializers.BooleanField()
+    record_unit = serializers.BooleanField()
+    double_entry = serializers.BooleanField()
+    whole = serializers.BooleanField(help_text="false: only your units' part of the quota")
+    allocated = serializers.IntegerField(help_text="forms in the lines shown")
+    balanced = serializers.BooleanField(help_text="the lines add up to the total of forms")
+    totals = SurveyTotalsOut(allow_null=True, help_text="the whole survey's; null: a part only")
+    allocations = SurveyAllocationOut(many=True)
+    problems = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="what stands in the way of opening (to its managers, before it opens)",
     )
 
 

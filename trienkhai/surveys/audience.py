@@ -129,7 +129,9 @@ def allocation_save(*, actor, survey: Survey, unit, target_group, forms: int) ->
     if forms is None or forms < 1 or forms > MAX_FORMS:
         raise ValidationError({"forms": _("Số phiếu phải là số nguyên dương.")})
     allocation = (
-        Allocation.objects.select_for_update()
+        # of=self: the model's ordering joins target_group, which may be empty (any group), and
+        # PostgreSQL refuses to lock the nullable side of an outer join.
+        Allocation.objects.select_for_update(of=("self",))
         .filter(survey=survey, unit=unit, target_group=target_group)
         .first()
     )
