@@ -498,22 +498,15 @@ class DraftCreate(ApiView):
             if not form.is_valid():
                 raise _form_error(form)
             data = form.cleaned_data
-            with transaction.atomic():
-                document = services.document_create_draft(
-                    actor=user,
-                    owner_unit=data["issuer_unit"],
-                    system=data["system"],
-                    doc_type=data["doc_type"],
-                    summary=data["summary"],
-                    issuer_unit=data["issuer_unit"],
-                    note=data["note"],
-                )
-                files.file_attach(
-                    actor=user,
-                    document=document,
-                    uploaded=data["file"],
-                    version=document.versions.get(number=1),
-                )
+            document = files.draft_create_with_file(
+                actor=user,
+                issuer_unit=data["issuer_unit"],
+                system=data["system"],
+                doc_type=data["doc_type"],
+                summary=data["summary"],
+                note=data["note"],
+                uploaded=data["file"],
+            )
             return _detail(request, _fresh(user, document.pk)), _location(document.pk)
 
         return idempotent_create(_Upload(request), "documents/drafts", create)

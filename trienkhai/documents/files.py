@@ -439,3 +439,24 @@ def file_attach(
         note=note,
     )
     return stored
+
+
+@transaction.atomic
+def draft_create_with_file(
+    *, actor, issuer_unit, system: str, doc_type: str, summary: str, note: str, uploaded
+) -> Document:
+    """A new draft of `issuer_unit` (in its own register) with its first file as version 1: the
+    draft page's and the API's one step, all or nothing."""
+    document = services.document_create_draft(
+        actor=actor,
+        owner_unit=issuer_unit,
+        system=system,
+        doc_type=doc_type,
+        summary=summary,
+        issuer_unit=issuer_unit,
+        note=note,
+    )
+    file_attach(
+        actor=actor, document=document, uploaded=uploaded, version=document.versions.get(number=1)
+    )
+    return document

@@ -291,22 +291,15 @@ def draft_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                document = services.document_create_draft(
-                    actor=user,
-                    owner_unit=data["issuer_unit"],
-                    system=data["system"],
-                    doc_type=data["doc_type"],
-                    summary=data["summary"],
-                    issuer_unit=data["issuer_unit"],
-                    note=data["note"],
-                )
-                files.file_attach(
-                    actor=user,
-                    document=document,
-                    uploaded=data["file"],
-                    version=document.versions.get(number=1),
-                )
+            document = files.draft_create_with_file(
+                actor=user,
+                issuer_unit=data["issuer_unit"],
+                system=data["system"],
+                doc_type=data["doc_type"],
+                summary=data["summary"],
+                note=data["note"],
+                uploaded=data["file"],
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:

@@ -45,45 +45,13 @@ from .keys import local_id, origin, remember
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 
-PROGRAMME_FIELDS = [
-    "document",
-    "programme_document",
-    "title",
-    "field",
-    "owner_unit",
-    "start_year",
-    "end_year",
-    "description",
-]
+# What a package may change on a matched row: the fields the update services accept (an
+# indicator keeps its programme, document and place in the list).
+PROGRAMME_FIELDS = programmes.PROGRAMME_FIELDS
 INDICATOR_FIELDS = [
-    "unit",
-    "name",
-    "measure_unit",
-    "direction",
-    "baseline_value",
-    "baseline_year",
-    "target_value",
-    "target_date",
-    "target_precision",
-    "by_subunits",
-    "rollup",
+    f for f in indicator_services.INDICATOR_FIELDS if f not in ("programme", "document", "position")
 ]
-TASK_FIELDS = [
-    "title",
-    "description",
-    "parent",
-    "programme",
-    "assigned_by",
-    "assigning_document",
-    "lead_unit",
-    "output_text",
-    "output_doc_type",
-    "output_issuer",
-    "start_on",
-    "deadline",
-    "deadline_precision",
-    "weight",
-]
+TASK_FIELDS = tasks.ASSIGNMENT_FIELDS
 STATUS_FIELDS = ["status", "progress", "completed_on", "postponed_reason"]
 
 
