@@ -171,6 +171,22 @@ CHANGE_ERRORS = {
 }
 
 
+def _delete_checked(request, current, revision_of, delete) -> Response:
+    """Delete `current` through `delete(locked_row)` if the client's version is still the row's
+    (checked on the locked row); the builder's refusals become 409s."""
+    wanted = _wanted(request, current.pk, revision_of(current))
+    with transaction.atomic():
+        locked = _lock(type(current).objects, current.pk)
+        _same(wanted, revision_of(locked))
+        try:
+            delete(locked)
+        except builder.SurveyFrozen:
+            raise _frozen() from None
+        except ValidationError as error:
+            raise _refused(error) from None
+    return Response(status=http.HTTP_204_NO_CONTENT)
+
+
 def _detail(user, pk: int) -> dict:
     survey = _survey(user, pk)
     selectors.attach_own_part(user, [survey])
@@ -446,17 +462,12 @@ class SectionDetail(ApiView):
         user = request.user
         survey = _editable(user, pk)
         current = get_object_or_404(Section, pk=section, survey=survey)
-        wanted = _wanted(request, current.pk, section_revision(current))
-        with transaction.atomic():
-            locked = _lock(Section.objects, current.pk)
-            _same(wanted, section_revision(locked))
-            try:
-                builder.section_delete(actor=user, section=locked)
-            except builder.SurveyFrozen:
-                raise _frozen() from None
-            except ValidationError as error:
-                raise _refused(error) from None
-        return Response(status=http.HTTP_204_NO_CONTENT)
+        return _delete_checked(
+            request,
+            current,
+            section_revision,
+            lambda locked: builder.section_delete(actor=user, section=locked),
+        )
 
 
 def _question_form(survey: Survey, data: dict, question=None):
@@ -579,17 +590,12 @@ class QuestionDetail(ApiView):
         user = request.user
         survey = _editable(user, pk)
         current = get_object_or_404(Question, pk=question, survey=survey)
-        wanted = _wanted(request, current.pk, question_revision(current))
-        with transaction.atomic():
-            locked = _lock(Question.objects, current.pk)
-            _same(wanted, question_revision(locked))
-            try:
-                builder.question_delete(actor=user, question=locked)
-            except builder.SurveyFrozen:
-                raise _frozen() from None
-            except ValidationError as error:
-                raise _refused(error) from None
-        return Response(status=http.HTTP_204_NO_CONTENT)
+        return _delete_checked(
+            request,
+            current,
+            question_revision,
+            lambda locked: builder.question_delete(actor=user, question=locked),
+        )
 
 
 class QuestionMove(ApiView):
