@@ -47,6 +47,13 @@ def query_date(params, name: str) -> dt.date | None:
         ) from None
 
 
+def deadline_message(text: str) -> str:
+    """The refusal of a deadline that is not one of the API's forms (lib.dates.parse_deadline)."""
+    return _("Thời hạn “%(text)s” phải có dạng 2020-09-20, 2020-12, 2025-Q4 hoặc 2025.") % {
+        "text": str(text)[:40]
+    }
+
+
 class Cursor(pagination.CursorPagination):
     """Opaque cursors over a fixed order (newest first by id unless a view says otherwise):
     no row is skipped or repeated when rows are added while a client pages."""

@@ -45,6 +45,7 @@ from trienkhai.plans.models import Precision
 
 from .conventions import (
     ApiView,
+    deadline_message,
     etag_of,
     idempotent_create,
     query_id,
@@ -228,9 +229,7 @@ def _campaign_changes(user, data: dict) -> dict:
             try:
                 out["deadline"], out["deadline_precision"] = dates.parse_deadline(text)
             except ValueError:
-                errors["deadline"] = _(
-                    "Thời hạn “%(text)s” phải có dạng 2020-09-30, 2020-12, 2025-Q4 hoặc 2025."
-                ) % {"text": text}
+                errors["deadline"] = deadline_message(text)
     _raise(errors)
     return out
 
@@ -458,9 +457,7 @@ def _delegation_changes(campaign: Campaign, data: dict) -> dict:
         try:
             out["deadline"], out["deadline_precision"] = dates.parse_deadline(text)
         except ValueError:
-            errors["deadline"] = _(
-                "Thời hạn “%(text)s” phải có dạng 2020-09-30, 2020-12, 2025-Q4 hoặc 2025."
-            ) % {"text": text}
+            errors["deadline"] = deadline_message(text)
     _raise(errors)
     return out
 

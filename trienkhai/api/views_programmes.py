@@ -43,6 +43,7 @@ from trienkhai.plans.programmes import PROGRAMME_FIELDS
 
 from .conventions import (
     ApiView,
+    deadline_message,
     etag_of,
     idempotent_create,
     query_date,
@@ -207,9 +208,7 @@ def _indicator_changes(user, data: dict) -> dict:
             try:
                 out["target_date"], out["target_precision"] = dates.parse_deadline(text)
             except ValueError:
-                errors["target_deadline"] = _(
-                    "Thời hạn “%(text)s” phải có dạng 2020-09-20, 2020-12, 2025-Q4 hoặc 2025."
-                ) % {"text": text}
+                errors["target_deadline"] = deadline_message(text)
     for field in (
         "name",
         "measure_unit",

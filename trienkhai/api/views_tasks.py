@@ -29,6 +29,7 @@ from trienkhai.plans.selectors_tasks import (
 
 from .conventions import (
     ApiView,
+    deadline_message,
     etag_of,
     idempotent_create,
     query_date,
@@ -192,9 +193,7 @@ def _resolve(user, data: dict) -> dict:
             try:
                 out["deadline"], out["deadline_precision"] = dates.parse_deadline(text)
             except ValueError:
-                errors["deadline"] = _(
-                    "Thời hạn “%(text)s” phải có dạng 2020-09-20, 2020-12, 2025-Q4 hoặc 2025."
-                ) % {"text": text}
+                errors["deadline"] = deadline_message(text)
         else:
             out["deadline"] = None
     for field in ("title", "description", "output_text", "start_on", "weight"):

@@ -41,6 +41,7 @@ from .conventions import (
     AnyAccept,
     ApiView,
     Cursor,
+    deadline_message,
     etag_of,
     idempotent_create,
     query_id,
@@ -116,13 +117,7 @@ class TaskProgress(ApiView):
                 deadline, precision = dates.parse_deadline(data["new_deadline"])
             except ValueError:
                 raise ValidationError(
-                    {
-                        "new_deadline": _(
-                            "Thời hạn “%(text)s” phải có dạng 2020-09-20, 2020-12, 2025-Q4 "
-                            "hoặc 2025."
-                        )
-                        % {"text": data["new_deadline"]}
-                    }
+                    {"new_deadline": deadline_message(data["new_deadline"])}
                 ) from None
         try:
             task_services.task_report_progress(
