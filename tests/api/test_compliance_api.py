@@ -3,17 +3,10 @@
 import datetime as dt
 
 import pytest
-from rest_framework.test import APIClient
 
+from tests.api.clients import client_for
 from tests.plans.test_requirements import congress, issue, set_requirement  # noqa: F401
-from trienkhai.api.tokens import token_create
 from trienkhai.documents.models import RelationKind
-
-
-def api(user):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='t')[1]}")
-    return client
 
 
 @pytest.fixture
@@ -31,7 +24,7 @@ def required(tree, city_secretary, congress):  # noqa: F811
 
 @pytest.mark.django_db
 def test_the_city_reads_the_whole_matrix(tree, city_secretary, congress, required):  # noqa: F811
-    data = api(city_secretary).get("/api/compliance/", {"document": congress.pk}).json()
+    data = client_for(city_secretary).get("/api/compliance/", {"document": congress.pk}).json()
     assert [r["id"] for r in data["requirements"]] == [required.pk]
     cells = {row["unit"]["name"]: row["cells"][0] for row in data["rows"]}
     assert cells["Đảng ủy Phường An Hội"]["state"] == "done"
@@ -42,16 +35,16 @@ def test_the_city_reads_the_whole_matrix(tree, city_secretary, congress, require
 
 @pytest.mark.django_db
 def test_a_ward_sees_only_its_own_row(tree, ward_clerk, congress, required):  # noqa: F811
-    data = api(ward_clerk).get("/api/compliance/", {"document": congress.pk})
+    data = client_for(ward_clerk).get("/api/compliance/", {"document": congress.pk})
     assert data.status_code == 200
     assert [row["unit"]["name"] for row in data.json()["rows"]] == ["Đảng ủy Phường An Hội"]
     assert data.json()["total"]["total"] == 1
-    sibling = api(ward_clerk).get("/api/compliance/", {"unit": tree.sibling.pk})
+    sibling = client_for(ward_clerk).get("/api/compliance/", {"unit": tree.sibling.pk})
     assert sibling.status_code == 404
 
 
 @pytest.mark.django_db
 def test_without_a_document_or_unit_the_error_says_what_to_give(city_secretary):
-    answer = api(city_secretary).get("/api/compliance/")
+    answer = client_for(city_secretary).get("/api/compliance/")
     assert answer.status_code == 400
     assert answer.json()["error"]["field"] == "document"

@@ -5,12 +5,11 @@ errors, downloads, and the consultation rounds with the comments one may see."""
 import datetime as dt
 
 import pytest
-from rest_framework.test import APIClient
 
+from tests.api.clients import client_for
 from tests.documents import builders
 from tests.documents.builders import draft, pdf_bytes, register, upload
 from tests.documents.consultation_world import open_round, world  # noqa: F401 - fixture
-from trienkhai.api.tokens import token_create
 from trienkhai.documents import consultation as consult
 from trienkhai.documents import files
 from trienkhai.documents.models import Document, DocumentRelation
@@ -21,13 +20,6 @@ D = dt.date
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def client_for(user, read_only=False):
-    client = APIClient()
-    _token, raw = token_create(user=user, name="script", read_only=read_only)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
 
 
 @pytest.fixture

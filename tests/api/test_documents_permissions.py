@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
+from tests.api.clients import api
 from tests.conftest import make_user
 from tests.documents.builders import docx_bytes, draft, pdf_bytes, register, upload
 from tests.documents.consultation_world import open_round
@@ -80,13 +81,6 @@ def units(tree):
         unit.person = org.person_save(actor=None, full_name=f"Cán bộ {name}", home_unit=unit)
         consult.comment_submit(actor=member.user, consultation=unit.round, text=unit.comment_text)
     return tree
-
-
-def api(request, role):
-    client = APIClient()
-    user = request.getfixturevalue(role)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='t')[1]}")
-    return client
 
 
 def unit_for(units, role, place):

@@ -11,25 +11,13 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
-from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from tests.api.clients import client_for
 from trienkhai.api.tokens import token_create
 from trienkhai.notifications.models import Notification
 from trienkhai.notifications.services import notify
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def client_for(user, read_only=False):
-    client = APIClient()
-    _token, raw = token_create(user=user, name="script", read_only=read_only)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
 
 
 def notice(user, text, *, url="", minutes_ago=0, read=False):

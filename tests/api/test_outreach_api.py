@@ -14,10 +14,10 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from tests.api.clients import client_for
 from tests.outreach.builders import campaign_world, issued_document
 from trienkhai.api.tokens import token_create
 from trienkhai.audit.models import AuditEntry
@@ -26,21 +26,9 @@ from trienkhai.outreach.models import Attendee, Campaign, ClassSession
 CITY_CLASS = "Lớp quán triệt cán bộ chủ chốt thành phố"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(tree):
     return campaign_world(tree)
-
-
-def client_for(user, read_only=False):
-    client = APIClient()
-    _token, raw = token_create(user=user, name="script", read_only=read_only)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
 
 
 def ok(answer, status=200):

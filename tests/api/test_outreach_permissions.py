@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rest_framework.test import APIClient
 
+from tests.api.clients import api
 from trienkhai.api.tokens import token_create
 from trienkhai.org import services as org
 from trienkhai.org.models import AccessRole, UnitKind
@@ -28,19 +29,6 @@ WARD_TARGETS = {"own": "ward", "descendant": "cell", "sibling": "sibling", "ance
 EDITORS = {"admin_user", "city_secretary", "propaganda_officer", "ward_clerk"}
 MATRIX = [(role, target) for role in ROLES for target in TARGETS]
 IDS = [f"{r}-{t}" for r, t in MATRIX]
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def api(request, fixture, read_only=False):
-    client = APIClient()
-    user = request.getfixturevalue(fixture)
-    raw = token_create(user=user, name="t", read_only=read_only)[1]
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
 
 
 @pytest.fixture

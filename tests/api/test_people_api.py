@@ -16,10 +16,10 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from tests.api.clients import client_for
 from trienkhai.api.tokens import token_create
 from trienkhai.audit.models import AuditEntry
 from trienkhai.audit.selectors import audit_entries_for
@@ -27,18 +27,6 @@ from trienkhai.org import services as org
 from trienkhai.org.models import Person, Position, PositionRole, Term
 
 D = dt.date
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def client_for(user, read_only=False):
-    client = APIClient()
-    _token, raw = token_create(user=user, name="script", read_only=read_only)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
 
 
 class World:

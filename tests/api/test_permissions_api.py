@@ -5,18 +5,10 @@ do, 401 without credentials."""
 import pytest
 from rest_framework.test import APIClient
 
+from tests.api.clients import api
 from tests.plans.test_tasks import make_task
-from trienkhai.api.tokens import token_create
 
 ROLES = ["admin_user", "city_secretary", "propaganda_officer", "ward_clerk", "viewer", "outsider"]
-
-
-def api(request, fixture):
-    client = APIClient()
-    if fixture:
-        user = request.getfixturevalue(fixture)
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='t')[1]}")
-    return client
 
 
 # Who sees which unit: city personas see the whole city tree; the ward clerk sees the ward and

@@ -16,10 +16,10 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from tests.api.clients import client_for
 from tests.conftest import make_user
 from tests.documents.builders import draft
 from tests.plans.test_indicators import five_nos, programme, resolution  # noqa: F401
@@ -33,18 +33,6 @@ from trienkhai.plans.models import Frequency, Indicator, Measurement, Programme,
 D = dt.date
 THEFTS = "Số vụ trộm cắp tài sản"
 BEGGARS = "Người lang thang, xin ăn địa phương"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def client_for(user, read_only=False):
-    client = APIClient()
-    _token, raw = token_create(user=user, name="script", read_only=read_only)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
 
 
 def by_name(rows) -> dict:

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
+from tests.api.clients import api
 from trienkhai.api.tokens import token_create
 from trienkhai.documents import services as documents
 from trienkhai.org import services as org
@@ -49,18 +50,6 @@ REPORT_SEEN = {
 MATRIX = [(role, target) for role in ROLES for target in TARGETS]
 # The province reports to no one: the city personas' "ancestor" has no report.
 REPORT_MATRIX = [(r, t) for r, t in MATRIX if t != "ancestor" or r == "ward_clerk"]
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def api(request, fixture):
-    client = APIClient()
-    user = request.getfixturevalue(fixture)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='t')[1]}")
-    return client
 
 
 def target_unit(world, role, target):

@@ -13,9 +13,9 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from tests.api.clients import client_for
 from tests.surveys.builders import choice, congress_survey, full_answers
 from tests.surveys.test_results import SIBLING, WARD, submit
-from trienkhai.api.tokens import token_create
 from trienkhai.surveys.models import (
     Answer,
     Code,
@@ -32,23 +32,11 @@ FORM = "/api/surveys/respond/form/"
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_throttle():
     """The wrong-code throttle counts in the cache, which outlives a test."""
     cache.clear()
     yield
     cache.clear()
-
-
-def client_for(user, read_only=False):
-    client = APIClient()
-    _token, raw = token_create(user=user, name="script", read_only=read_only)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from tests.api.clients import api
 from tests.surveys.builders import question
-from trienkhai.api.tokens import token_create
 from trienkhai.org import services as org
 from trienkhai.org.models import UnitKind
 from trienkhai.surveys.models import Allocation, QuestionKind, Section, Survey
@@ -42,23 +42,10 @@ MANAGES = {
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_throttle():
     cache.clear()
     yield
     cache.clear()
-
-
-def api(request, fixture, read_only=False):
-    client = APIClient()
-    user = request.getfixturevalue(fixture)
-    _token, raw = token_create(user=user, name="t", read_only=read_only)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
 
 
 @pytest.fixture

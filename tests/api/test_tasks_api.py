@@ -6,18 +6,11 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
+from tests.api.clients import client_for
 from tests.plans.test_tasks import make_task
 from trienkhai.api.tokens import token_create
 from trienkhai.audit.models import AuditEntry
 from trienkhai.plans.models import Task
-
-
-def client_for(user, read_only=False):
-    client = APIClient()
-    if user is not None:
-        _token, raw = token_create(user=user, name="script", read_only=read_only)
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
 
 
 def new_task(tree, **extra):

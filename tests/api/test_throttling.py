@@ -4,15 +4,9 @@ another person's calls still go through."""
 import pytest
 from rest_framework.test import APIClient
 
-from trienkhai.api.tokens import token_create
+from tests.api.clients import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='t')[1]}")
-    return client
 
 
 def test_calls_over_the_budget_are_refused_until_it_renews(settings, city_secretary, viewer):

@@ -11,11 +11,6 @@ from trienkhai.api.models import ApiToken
 LIST = reverse("api_keys:list")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.django_db
 def test_a_key_is_shown_once_and_stored_hashed(client, city_secretary):
     client.force_login(city_secretary)

@@ -9,11 +9,10 @@ import base64
 import datetime as dt
 
 import pytest
-from rest_framework.test import APIClient
 
+from tests.api.clients import client_for
 from tests.plans.test_requirements import congress, set_requirement  # noqa: F401
 from tests.plans.test_tasks import PNG, make_task
-from trienkhai.api.tokens import token_create
 from trienkhai.org.models import UnitKind
 from trienkhai.plans import tasks as task_services
 from trienkhai.plans.models import Requirement, Task, TaskComment, TaskStatus
@@ -22,22 +21,10 @@ D = dt.date
 GRASSROOTS = UnitKind.GRASSROOTS_PARTY_COMMITTEE
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def client_for(user, read_only=False):
-    client = APIClient()
-    _token, raw = token_create(user=user, name="script", read_only=read_only)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
 
 
 def error_of(answer) -> dict:

@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from trienkhai.api.tokens import token_create
+from tests.api.clients import api
 from trienkhai.org import rules as org_rules
 from trienkhai.org import services as org
 from trienkhai.org.models import Unit, UnitKind
@@ -46,20 +46,6 @@ REQUIREMENT_SEEN = {
     "viewer": {"own", "descendant", "ancestor"},
     "outsider": set(),
 }
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def api(request, fixture, read_only=False):
-    client = APIClient()
-    user = request.getfixturevalue(fixture)
-    raw = token_create(user=user, name="t", read_only=read_only)[1]
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    client.user = user
-    return client
 
 
 def target_unit(world, role, target):

@@ -4,6 +4,7 @@ says it is working and refreshes itself, the API answers 202, and a crash leaves
 import pytest
 from django.db import transaction
 
+from tests.api.clients import client_for
 from tests.exchange.conftest import build_plan
 from trienkhai.exchange import jobs, services
 from trienkhai.exchange.export import export_package
@@ -57,20 +58,13 @@ def test_preview_and_apply_wait_for_the_worker(
 
 
 def test_the_api_answers_202_while_applying(worker, tree, city_secretary, monkeypatch):
-    from rest_framework.test import APIClient
-
-    from trienkhai.api.tokens import token_create
-
     monkeypatch.setattr(jobs.preview_import, "delay", lambda pk: None)
     monkeypatch.setattr(jobs.apply_import, "delay", lambda pk: None)
     record = services.preview(
         actor=city_secretary, raw=elsewhere(tree, city_secretary), file_format="json"
     )
     services.run_preview(record.pk)
-    client = APIClient()
-    client.credentials(
-        HTTP_AUTHORIZATION=f"Bearer {token_create(user=city_secretary, name='t')[1]}"
-    )
+    client = client_for(city_secretary)
     answer = client.post(f"/api/exchange/imports/{record.pk}/apply/")
     assert answer.status_code == 202 and answer.json()["status"] == "applying"
     again = client.post(f"/api/exchange/imports/{record.pk}/apply/")

@@ -8,8 +8,8 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
+from tests.api.clients import client_for
 from tests.exchange.conftest import build_plan
-from trienkhai.api.tokens import token_create
 from trienkhai.exchange import xlsx
 from trienkhai.exchange.export import export_package
 from trienkhai.exchange.models import ExchangeImport, ImportStatus
@@ -32,13 +32,6 @@ def elsewhere(tree, user):
         package = export_package(user, w.plan)
         transaction.set_rollback(True)
     return package
-
-
-def bearer(user, read_only=False):
-    client = APIClient()
-    token = token_create(user=user, name="t", read_only=read_only)[1]
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    return client
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -77,7 +70,7 @@ def test_the_document_page_links_its_package(client, world, viewer):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_export_api_by_role(request, world, role):
-    client = bearer(request.getfixturevalue(role))
+    client = client_for(request.getfixturevalue(role))
     response = client.get(f"/api/exchange/export/?document={world.plan.pk}")
     assert response.status_code == (200 if role in SEES_PLAN else 404)
     if response.status_code == 200:
@@ -87,7 +80,7 @@ def test_export_api_by_role(request, world, role):
 
 
 def test_export_api_errors(world, city_secretary):
-    client = bearer(city_secretary)
+    client = client_for(city_secretary)
     missing = client.get("/api/exchange/export/")
     assert missing.status_code == 400 and missing.json()["error"]["field"] == "document"
     bad = client.get(f"/api/exchange/export/?document={world.plan.pk}&format=pdf")
@@ -148,8 +141,10 @@ def test_an_import_is_seen_only_by_its_uploader(request, client, tree, city_secr
     assert client.get(f"/exchange/import/{record.pk}/").status_code == expected
     if other != city_secretary:
         assert client.post(f"/exchange/import/{record.pk}/apply/").status_code == 404
-        assert bearer(other).get(f"/api/exchange/imports/{record.pk}/").status_code == 404
-        assert bearer(other).post(f"/api/exchange/imports/{record.pk}/apply/").status_code == 404
+        assert client_for(other).get(f"/api/exchange/imports/{record.pk}/").status_code == 404
+        assert (
+            client_for(other).post(f"/api/exchange/imports/{record.pk}/apply/").status_code == 404
+        )
     assert not Task.objects.exists()
 
 
@@ -161,7 +156,7 @@ def test_import_pages_need_login(client):
 # --- import through the API ---------------------------------------------------------------------
 def test_import_api_preview_then_apply(tree, city_secretary):
     package = elsewhere(tree, city_secretary)
-    client = bearer(city_secretary)
+    client = client_for(city_secretary)
     response = client.post(
         "/api/exchange/imports/", {"file": package_file(package)}, format="multipart"
     )
@@ -180,7 +175,7 @@ def test_import_api_preview_then_apply(tree, city_secretary):
 
 def test_import_api_takes_the_package_as_json_body_once_per_key(tree, city_secretary):
     package = elsewhere(tree, city_secretary)
-    client = bearer(city_secretary)
+    client = client_for(city_secretary)
     first = client.post(
         "/api/exchange/imports/", package, format="json", HTTP_IDEMPOTENCY_KEY="goi-1"
     )
@@ -193,7 +188,7 @@ def test_import_api_takes_the_package_as_json_body_once_per_key(tree, city_secre
 
 
 def test_import_api_errors(tree, city_secretary):
-    client = bearer(city_secretary)
+    client = client_for(city_secretary)
     nothing = client.post("/api/exchange/imports/", {}, format="json")
     assert nothing.status_code == 400 and nothing.json()["error"]["field"] == "file"
     package = elsewhere(tree, city_secretary)
@@ -216,7 +211,7 @@ def test_import_api_errors(tree, city_secretary):
 
 
 def test_a_read_only_key_exports_but_does_not_import(tree, world, city_secretary):
-    client = bearer(city_secretary, read_only=True)
+    client = client_for(city_secretary, read_only=True)
     assert client.get(f"/api/exchange/export/?document={world.plan.pk}").status_code == 200
     response = client.post("/api/exchange/imports/", {"format": "x"}, format="json")
     assert response.status_code == 403
