@@ -149,6 +149,10 @@ def test_openapi_schema_and_docs_page(client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
     assert b"cdn" not in docs.content.lower()
+    # Swagger UI styles elements from its script: inline styles on this page only.
+    assert "style-src 'self' 'unsafe-inline'" in docs["Content-Security-Policy"]
+    assert "script-src 'self';" in docs["Content-Security-Policy"]
+    assert "unsafe-inline" not in client.get("/accounts/login/")["Content-Security-Policy"]
 
 
 @pytest.mark.django_db
