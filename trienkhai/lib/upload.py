@@ -4,6 +4,7 @@ every import (the organisation tree, attendance lists, exchange packages)."""
 
 import io
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -72,7 +73,16 @@ def check_xlsx(data: bytes) -> None:
                 raise FileRejected(str(NOT_XLSX))
             types = archive.read("[Content_Types].xml")
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, KeyError) as exc:
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        KeyError,
+        EOFError,  # a member cut short
+        zlib.error,  # a damaged compressed member
+        NotImplementedError,  # a compression method zipfile does not know
+        RuntimeError,  # an encrypted member
+        ValueError,
+    ) as exc:
         raise FileRejected(str(NOT_XLSX)) from exc
     if not any(t in types for t in XLSX_MAIN_TYPES):
         raise FileRejected(str(NOT_XLSX))
