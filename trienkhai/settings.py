@@ -107,10 +107,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "trienkhai.api",
     "trienkhai.demo",
+    "trienkhai.operations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "trienkhai.accounts.middleware.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "trienkhai.accounts.middleware.ChosenLanguageMiddleware",
@@ -227,6 +229,13 @@ TRIENKHAI_MAX_IMPORT_BYTES = env_int("TRIENKHAI_MAX_IMPORT_BYTES", 5 * 1024 * 10
 TRIENKHAI_MAX_DOCUMENT_BYTES = env_int("TRIENKHAI_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)
 # Evidence attached to a task or a measurement (photos, scans, spreadsheets).
 TRIENKHAI_MAX_EVIDENCE_BYTES = env_int("TRIENKHAI_MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)
+# The largest body a request may declare: ten document files at once, and some room for the form.
+TRIENKHAI_MAX_REQUEST_BYTES = env_int(
+    "TRIENKHAI_MAX_REQUEST_BYTES", 10 * TRIENKHAI_MAX_DOCUMENT_BYTES + 1024 * 1024
+)
+# Said, not left to the default: cookies go with top-level navigation only.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 
 # --- Cache, Celery, e-mail --------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
