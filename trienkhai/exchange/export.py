@@ -132,7 +132,7 @@ def export_package(user, root: Document, *, today: dt.date | None = None) -> dic
             compliance.visible_targets(user, list(requirements.values())), today, documents=True
         ).order_by("requirement_id", "unit__path")
     )
-    visible_units = rules_units(user)
+    visible_units = _measured_units_q(user)
     measurements = list(
         Measurement.objects.filter(indicator_id__in=indicators)
         .filter(visible_units)
@@ -297,7 +297,7 @@ def export_package(user, root: Document, *, today: dt.date | None = None) -> dic
     return fmt.plain(_with_row_defaults(package))
 
 
-def rules_units(user) -> Q:
+def _measured_units_q(user) -> Q:
     """Measurements of units the user sees (a ward never gets its sibling's figures)."""
     q = org_rules.visible_q(user, org_rules.VIEW, "unit__path")
     return q if q is not None else Q()

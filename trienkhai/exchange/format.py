@@ -10,7 +10,7 @@ database id, so a package means the same on any deployment.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -47,10 +47,6 @@ class Section:
     keyed: bool = True  # records carry their own "key"
     imported: bool = True  # False: written for the reader, recomputed on import
     help: object = ""
-    by_name: dict = field(default_factory=dict, compare=False)
-
-    def __post_init__(self):
-        self.by_name.update({f.name: f for f in self.fields})
 
 
 def _key():
