@@ -41,7 +41,7 @@ from trienkhai.plans.models import (
     TaskStatus,
 )
 
-from .keys import local_id, origin, remember
+from .keys import KeyMap, origin
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 
@@ -146,6 +146,7 @@ class _Importer:
         self.package = package
         self.today = today
         self.origin = origin()
+        self.keys = KeyMap(package, self.origin)
         self.changes: list[Change] = []
         self.local: dict[str, dict[str, object]] = {}  # section → key → model instance
         self.failed: dict[str, set[str]] = {}
@@ -198,10 +199,10 @@ class _Importer:
 
     def matched(self, section: str, kind: str, row: dict, obj) -> None:
         self.local.setdefault(section, {})[row["key"]] = obj
-        remember(row["key"], kind, obj.pk, self.origin)
+        self.keys.remember(row["key"], kind, obj.pk)
 
     def by_key(self, kind: str, row: dict, queryset):
-        object_id = local_id(row["key"], kind, self.origin)
+        object_id = self.keys.local_id(row["key"], kind)
         return queryset.filter(pk=object_id).first() if object_id is not None else None
 
     # --- the run -----------------------------------------------------------------------------
@@ -220,7 +221,7 @@ class _Importer:
     def unit(self, row: dict) -> None:
         label = row["name"]
         candidates = Unit.objects.none()
-        object_id = local_id(row["key"], "unit", self.origin)
+        object_id = self.keys.local_id(row["key"], "unit")
         if object_id is not None:
             candidates = Unit.objects.filter(pk=object_id)
         if not candidates and row.get("source_key"):
@@ -248,7 +249,7 @@ class _Importer:
         # services refuse what the actor may not write for it.
         unit = found[0]
         self.units[row["key"]] = unit
-        remember(row["key"], "unit", unit.pk, self.origin)
+        self.keys.remember(row["key"], "unit", unit.pk)
         self.record("units", row["_row"], label, UNCHANGED)
 
     def _units_by_name(self, row: dict):

@@ -34,18 +34,45 @@ class KeyBook:
         return self._known.get(kind, {}).get(object_id) or f"{self.origin}:{kind}:{object_id}"
 
 
-def local_id(key: str, kind: str, own_origin: str) -> int | None:
-    """The local id a key names: one recorded by an earlier import, or one of our own."""
-    recorded = ExchangeKey.objects.filter(kind=kind, key=key).values_list("object_id", flat=True)
-    for object_id in recorded:
-        return object_id
-    head, _sep, tail = key.rpartition(":")
-    if head == f"{own_origin}:{kind}" and tail.isdigit() and len(tail) <= 18:
-        return int(tail)
-    return None
+KINDS = {
+    "units": "unit",
+    "documents": "document",
+    "programmes": "programme",
+    "indicators": "indicator",
+    "tasks": "task",
+    "requirements": "requirement",
+}
 
 
-def remember(key: str, kind: str, object_id: int, own_origin: str) -> None:
-    if key == f"{own_origin}:{kind}:{object_id}":
-        return  # our own key names the row already
-    ExchangeKey.objects.update_or_create(kind=kind, key=key, defaults={"object_id": object_id})
+class KeyMap:
+    """The local ids a package's keys name: those earlier imports recorded (read once per kind,
+    not once per record) and this deployment's own keys."""
+
+    def __init__(self, package: dict, own_origin: str):
+        self.own = own_origin
+        self.recorded: dict[str, dict[str, int]] = {}
+        for section, kind in KINDS.items():
+            keys = [row["key"] for row in package.get(section, []) if row.get("key")]
+            found = self.recorded.setdefault(kind, {})
+            for start in range(0, len(keys), 5000):
+                found.update(
+                    ExchangeKey.objects.filter(kind=kind, key__in=keys[start : start + 5000])
+                    .values_list("key", "object_id")
+                    .iterator()
+                )
+
+    def local_id(self, key: str, kind: str) -> int | None:
+        recorded = self.recorded.get(kind, {}).get(key)
+        if recorded is not None:
+            return recorded
+        head, _sep, tail = key.rpartition(":")
+        if head == f"{self.own}:{kind}" and tail.isdigit() and len(tail) <= 18:
+            return int(tail)
+        return None
+
+    def remember(self, key: str, kind: str, object_id: int) -> None:
+        """Record which row a foreign key became, so the next package finds it again."""
+        if key == f"{self.own}:{kind}:{object_id}" or self.recorded[kind].get(key) == object_id:
+            return
+        ExchangeKey.objects.update_or_create(kind=kind, key=key, defaults={"object_id": object_id})
+        self.recorded[kind][key] = object_id
