@@ -58,6 +58,50 @@ HOST = "example.org"
 CONNECTION_ERRORS = (OSError, http.client.HTTPException)
 
 
+# The server's URL as given before prepare_driver points DATABASE_URL at the script's database.
+_SERVER: dict[str, str] = {}
+
+
+def drop_database(db_name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(_SERVER["admin_url"], autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db_name))
+        )
+
+
+def prepare_driver(db_name: str, redis_url: str, label: str, data_dir: str):
+    """A PostgreSQL database of the script's own (made afresh on DATABASE_URL's server), its
+    Redis db emptied, a temporary folder, and Django set up for the driver itself on the
+    embedded settings. Returns (database URL, Redis client, folder)."""
+    import psycopg
+    import redis
+    from psycopg import sql
+
+    server = urlsplit(os.environ.get("DATABASE_URL") or DEFAULT_SERVER)
+    admin_url = _SERVER["admin_url"] = urlunsplit(server._replace(scheme="postgresql"))
+    name = sql.Identifier(db_name)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(name))
+    database_url = urlunsplit(server._replace(path=f"/{db_name}"))
+    store = redis.Redis.from_url(redis_url)
+    store.flushdb()
+    work = Path(tempfile.mkdtemp(prefix=f"trienkhai-{label}."))
+    os.environ["TRIENKHAI_DATA_DIR"] = str(work / data_dir)
+    os.environ["DATABASE_URL"] = database_url
+    for variable in ("REDIS_URL", "CELERY_BROKER_URL", "TRIENKHAI_ENV"):
+        os.environ.pop(variable, None)  # the driver itself runs the embedded settings
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trienkhai.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    return database_url, store, work
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60, help="how long the clients run")
@@ -74,29 +118,7 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
 
-    import psycopg
-    import redis
-    from psycopg import sql
-
-    server = urlsplit(os.environ.get("DATABASE_URL") or DEFAULT_SERVER)
-    admin_url = urlunsplit(server._replace(scheme="postgresql"))
-    name = sql.Identifier(CRASH_DB)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(name))
-    database_url = urlunsplit(server._replace(path=f"/{CRASH_DB}"))
-    store = redis.Redis.from_url(args.redis_url)
-    store.flushdb()
-    work = Path(tempfile.mkdtemp(prefix="trienkhai-crash."))
-    os.environ["TRIENKHAI_DATA_DIR"] = str(work / "data")
-    os.environ["DATABASE_URL"] = database_url
-    for name_ in ("REDIS_URL", "CELERY_BROKER_URL", "TRIENKHAI_ENV"):
-        os.environ.pop(name_, None)  # the driver itself runs the embedded settings
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trienkhai.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    database_url, store, work = prepare_driver(CRASH_DB, args.redis_url, "crash", "data")
     servers = Servers(work, database_url, args.redis_url)
     try:
         return run(args, servers)
@@ -105,8 +127,7 @@ def main(argv=None) -> int:
 
         servers.stop()
         connections.close_all()
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        drop_database(CRASH_DB)
         store.flushdb()
         if args.keep_logs:
             print(f"logs kept in {work}")

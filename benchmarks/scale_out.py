@@ -29,21 +29,19 @@ It prints the checks and which worker ran which job, and exits 1 on any failure.
 import argparse
 import http.client
 import json
-import os
 import re
 import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from crash_safety import CONNECTION_ERRORS, HOST, ROOT, Servers  # noqa: E402
+from crash_safety import CONNECTION_ERRORS, HOST, Servers, drop_database, prepare_driver  # noqa: E402
 
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 SCALE_DB = "trienkhai_scale"
@@ -66,29 +64,7 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
 
-    import psycopg
-    import redis
-    from psycopg import sql
-
-    server = urlsplit(os.environ.get("DATABASE_URL") or DEFAULT_SERVER)
-    admin_url = urlunsplit(server._replace(scheme="postgresql"))
-    name = sql.Identifier(SCALE_DB)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(name))
-    database_url = urlunsplit(server._replace(path=f"/{SCALE_DB}"))
-    store = redis.Redis.from_url(args.redis_url)
-    store.flushdb()
-    work = Path(tempfile.mkdtemp(prefix="trienkhai-scale."))
-    os.environ["TRIENKHAI_DATA_DIR"] = str(work / "driver")
-    os.environ["DATABASE_URL"] = database_url
-    for name_ in ("REDIS_URL", "CELERY_BROKER_URL", "TRIENKHAI_ENV"):
-        os.environ.pop(name_, None)  # the driver itself runs the embedded settings
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trienkhai.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    database_url, store, work = prepare_driver(SCALE_DB, args.redis_url, "scale", "driver")
     media = work / "shared-media"
     media.mkdir()
     secret = secrets.token_urlsafe(64)
@@ -109,8 +85,7 @@ def main(argv=None) -> int:
         for instance in instances:
             instance.stop()
         connections.close_all()
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        drop_database(SCALE_DB)
         store.flushdb()
         if args.keep_logs:
             print(f"logs kept in {work}")
