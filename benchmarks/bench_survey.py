@@ -373,7 +373,7 @@ def measure(args) -> None:
     from django.urls import reverse
 
     from trienkhai.org.models import Access, AccessRole
-    from trienkhai.surveys import results
+    from trienkhai.surveys import paper_pdf, results
     from trienkhai.surveys.models import Answer, Question, Survey, Tally
     from trienkhai.surveys.structure import load
 
@@ -461,6 +461,8 @@ def measure(args) -> None:
             reverse("surveys:quota", args=[survey.pk]))),
         ("results tables as XLSX, cold", cold(lambda: get(
             reverse("surveys:results_xlsx", args=[survey.pk])))),
+        ("paper forms, 100 copies (PDF bytes)", lambda: len(paper_pdf.form_pdf(
+            survey, [f"C{i:09d}" for i in range(100)], structure))),
     ]  # fmt: skip
     forms = Tally.objects.get(survey=survey, question_id=0, group_id=0, unit_id=0).n
     print(

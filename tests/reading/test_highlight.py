@@ -1,7 +1,5 @@
 """The read text as HTML: sentences as targets, items marked, everything escaped."""
 
-import time
-
 from tests.reading.conftest import TEXT, found_for_text
 from trienkhai.extraction import extract
 from trienkhai.extraction.items import Extraction, Quantity, Sentence
@@ -46,9 +44,9 @@ def test_spans_outside_the_text_are_ignored():
     assert render(found) == '<span class="sentence" id="s0">Ngắn.</span>'
 
 
-def test_a_fifty_page_text_is_drawn_quickly():
+def test_a_fifty_page_text_is_drawn_whole():
+    """Its speed is measured in benchmarks/bench_extraction.py."""
     found = extract((TEXT + "\n") * 600)  # about 115,000 characters
-    started = time.perf_counter()
     html = render(found)
-    assert time.perf_counter() - started < 1.0
     assert html.count("<mark") >= 1200  # each deadline and quantity; a number once
+    assert html.count('<span class="sentence') == len(found.sentences)

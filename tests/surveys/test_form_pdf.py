@@ -153,16 +153,11 @@ def test_no_unused_code_left_is_said_not_printed(login, city_secretary, w):
     )
 
 
-def test_a_thousand_copies_print_in_reasonable_time(w):
-    import time
-
+def test_a_hundred_copies_print_one_form_each(w):
+    """Their speed is measured in benchmarks/bench_survey.py."""
     structure = load(w.survey)
-    started = time.perf_counter()
     content = paper_pdf.form_pdf(w.survey, [f"C{i:09d}" for i in range(100)], structure)
-    elapsed = time.perf_counter() - started
     assert len(read(content).pages) >= 100
-    # 100 copies well under the time a browser waits; 1,000 scale linearly.
-    assert elapsed < 10
 
 
 def test_a_long_form_prints_fewer_copies_per_file(login, city_secretary, w, monkeypatch):
