@@ -10,12 +10,19 @@ the news-length articles are its texts of 1,500-5,000 characters. One process, o
 from __future__ import annotations
 
 import argparse
+import os
 import pathlib
 import statistics
 import time
 
+import django
+
 from trienkhai.extraction import extract
-from trienkhai.reading.highlight import render
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trienkhai.settings")
+django.setup()  # the drawing's titles are translated strings
+
+from trienkhai.reading.highlight import render  # noqa: E402
 
 CORPUS = pathlib.Path(__file__).resolve().parents[1] / "tests/extraction/corpus"
 PAGE = 3000
