@@ -252,6 +252,13 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A job whose worker died (SIGKILL, out of memory) goes back to the queue instead of being lost;
+# every job is safe to run twice. Redis hands an unacknowledged job to another worker after
+# this many seconds, so a job must finish within it or it may run twice at the same time.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("TRIENKHAI_JOB_REDELIVERY_SECONDS", 3600)
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # One digest per person each morning: tasks due within 7 days, overdue ones, missing reports.

@@ -106,6 +106,10 @@ def run_apply(record_id: int) -> None:
         return
     try:
         apply(actor=record.created_by, record=record)
+    except AlreadyApplied:
+        # The same job delivered twice (a worker killed before it acknowledged the first
+        # delivery): the copy waited for the first one's lock and finds the work done.
+        return
     except StalePreview:
         record.refresh_from_db()
         record.preview = {**record.preview, "stale": True}
@@ -127,13 +131,17 @@ class StalePreview(Exception):
     """The data changed since the preview: the same file would now do something else."""
 
 
+class AlreadyApplied(ValueError):
+    """The import was applied already: applying it again would write nothing new."""
+
+
 def apply(*, actor, record: ExchangeImport) -> importer.Outcome:
     """Apply a previewed package, all or nothing. A new preview is stored (and StalePreview
     raised) when the outcome differs from the one the user saw."""
     with transaction.atomic():
         record = ExchangeImport.objects.select_for_update().get(pk=record.pk)
         if record.status == ImportStatus.APPLIED:
-            raise ValueError("already applied")
+            raise AlreadyApplied
         package = fmt.check(record.payload)
         outcome = importer.run(actor=actor, package=package, apply=False)
         stale = bool(outcome.errors) or outcome.digest() != record.digest
