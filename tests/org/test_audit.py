@@ -398,3 +398,16 @@ def test_nothing_is_audited_when_a_form_is_refused(tree, propaganda_officer, log
 
     assert AuditEntry.objects.count() == before
     assert Unit.objects.get(pk=tree.board.pk).name == "Ban Tuyên giáo Thành ủy"
+
+
+def test_the_unit_that_took_over_wards_names_them_on_its_page(tree, city_secretary, login):
+    """The change holds a list of names: shown joined, where it once broke the page."""
+    services.unit_merge(
+        actor=city_secretary, sources=[tree.sibling], into=tree.ward, effective_on=JUL_1
+    )
+
+    response = login(city_secretary).get(reverse("org:unit", args=[tree.ward.pk]))
+
+    assert response.status_code == 200
+    history = history_section(response.content.decode())
+    assert "<strong>Tiếp nhận từ</strong>:  → <ins>Đảng ủy Phường Phú Khương</ins>" in history

@@ -71,6 +71,10 @@ class AuditEntry(models.Model):
 def _readable(value, choices: dict):
     if isinstance(value, bool):  # a raw True/False would show in English on a Vietnamese page
         return _("Có") if value else _("Không")
+    if isinstance(value, list | tuple):  # units merged, recipients: each item read the same way
+        return ", ".join(str(_readable(item, choices)) for item in value)
+    if isinstance(value, dict):  # counts of an import
+        return "; ".join(f"{key}: {_readable(item, choices)}" for key, item in value.items())
     if value in choices:
         return choices[value]
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
