@@ -5,6 +5,7 @@ console). Production sets TRIENKHAI_ENV=production, DATABASE_URL, REDIS_URL and 
 a bad or missing value there stops the process at start-up with a message naming the variable.
 """
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -214,6 +215,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 STORAGES = {
+    # TRIENKHAI_STORAGE=s3 replaces it with a bucket (below).
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -224,6 +226,48 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+
+def _s3_storage() -> dict:
+    """Uploaded files in an S3-compatible bucket, for several web machines (docs/operations.md).
+    Objects stay private: no ACL is set, and downloads go through the permission-checked views,
+    never to a signed URL."""
+    if importlib.util.find_spec("storages") is None or importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured(
+            "TRIENKHAI_STORAGE=s3 needs django-storages and boto3: pip install 'trienkhai[s3]'"
+        )
+    bucket = env_str("TRIENKHAI_S3_BUCKET")
+    if not bucket:
+        raise ImproperlyConfigured("TRIENKHAI_S3_BUCKET must be set when TRIENKHAI_STORAGE=s3")
+    addressing = env_str("TRIENKHAI_S3_ADDRESSING_STYLE", "path")
+    if addressing not in {"path", "virtual", "auto"}:
+        raise ImproperlyConfigured("TRIENKHAI_S3_ADDRESSING_STYLE must be path, virtual or auto")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": env_str("TRIENKHAI_S3_PREFIX").strip("/"),
+            "endpoint_url": env_str("TRIENKHAI_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("TRIENKHAI_S3_REGION") or None,
+            # Unset: boto3's own chain (AWS_* variables, an instance role).
+            "access_key": env_str("TRIENKHAI_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("TRIENKHAI_S3_SECRET_KEY") or None,
+            "addressing_style": addressing,
+            "default_acl": None,
+            "querystring_auth": True,  # a URL, if one were ever made, would be signed
+            # The same content uploaded twice gets two objects, as in the local folder.
+            "file_overwrite": False,
+            # A download larger than this is buffered on disk, not in memory.
+            "max_memory_size": FILE_UPLOAD_MAX_MEMORY_SIZE,
+        },
+    }
+
+
+STORAGE_KIND = env_str("TRIENKHAI_STORAGE", "local")
+if STORAGE_KIND == "s3":
+    STORAGES["default"] = _s3_storage()
+elif STORAGE_KIND != "local":
+    raise ImproperlyConfigured("TRIENKHAI_STORAGE must be local or s3")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 TRIENKHAI_MAX_IMPORT_BYTES = env_int("TRIENKHAI_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
 TRIENKHAI_MAX_DOCUMENT_BYTES = env_int("TRIENKHAI_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)

@@ -7,13 +7,14 @@ import json
 import stat
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 
 import trienkhai
 from tests.operations.conftest import members, run_backup, run_restore
 from trienkhai.documents.models import Document, DocumentFile
-from trienkhai.lib.backup import live_fingerprints, media_files, media_root
+from trienkhai.lib.backup import live_fingerprints, media_names, media_storage
 from trienkhai.org import services as org
 from trienkhai.org.models import Unit, UnitKind
 
@@ -21,7 +22,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def media_bytes() -> dict[str, bytes]:
-    return {rel: path.read_bytes() for rel, path in media_files(media_root()).items()}
+    storage = media_storage()
+    found = {}
+    for rel in media_names(storage):
+        with storage.open(rel, "rb") as handle:
+            found[rel] = handle.read()
+    return found
 
 
 def test_the_archive_holds_manifest_database_and_media(site, tmp_path):
@@ -65,7 +71,7 @@ def test_a_site_that_moved_on_is_restored_exactly(site, city_secretary, tmp_path
     lost = DocumentFile.objects.get(pk=site.docx.pk)
     lost.file.delete(save=False)
     lost.delete()
-    (media_root() / "la.txt").write_bytes(b"tep la")
+    media_storage().save("la.txt", ContentFile(b"tep la"))
     assert live_fingerprints() != before
 
     printed = run_restore(archive, "--force")
@@ -88,8 +94,8 @@ def test_an_empty_site_is_restored_without_force(site, tmp_path):
     before, files_before = live_fingerprints(), media_bytes()
     # A new server: migrated, nothing else, no uploaded file.
     call_command("flush", interactive=False, verbosity=0)
-    for path in media_files(media_root()).values():
-        path.unlink()
+    for rel in media_names(media_storage()):
+        media_storage().delete(rel)
 
     printed = run_restore(archive)
 

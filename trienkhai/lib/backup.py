@@ -5,15 +5,17 @@
     manifest.json        first, so a wrong archive is refused before anything is unpacked
     database.dump        PostgreSQL: `pg_dump --format=custom`
     database.sqlite3     SQLite: a copy made by SQLite's online backup API
-    media/...            every file under MEDIA_ROOT
+    media/...            every uploaded file, read through the file storage (the local
+                         folder MEDIA_ROOT or an S3-compatible bucket: TRIENKHAI_STORAGE)
 
 Both copies are consistent on a live site: pg_dump reads one snapshot, which the manifest's
 row counts and checksums are computed from too (an exported snapshot); SQLite's backup API
 copies the database in one step, and the manifest is computed from the copy.
 
 `backup_restore` refuses an archive of the other database or of a newer format, and a target
-that holds data unless forced; it replaces the database in one transaction, then the media
-folder, and checks every table's row count and checksum and every file's SHA-256 against the
+that holds data unless forced; it replaces the database in one transaction, then the uploaded
+files (through the storage again, so a backup of a local folder restores into a bucket and
+back), and checks every table's row count and checksum and every file's SHA-256 against the
 manifest. Errors are `BackupError`, one line in Vietnamese and English: the operator of a
 province's server may ask for help from someone who reads only one of the two.
 
@@ -46,7 +48,8 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -285,25 +288,68 @@ def table_fingerprints(raw, vendor: str, only: dict | None = None) -> dict[str, 
     return result
 
 
-# --- Media --------------------------------------------------------------------------------------
-def media_root() -> Path:
-    return Path(settings.MEDIA_ROOT)
+# --- Media: the uploaded files, through the file storage ---------------------------------------
+def media_storage():
+    """The storage the file fields use: a local folder, or a bucket (TRIENKHAI_STORAGE=s3)."""
+    return default_storage
 
 
-def media_files(root: Path) -> dict[str, Path]:
-    """Regular files under `root` by their path relative to it ("a/b.pdf"); links are skipped,
-    they may point outside the folder."""
-    found: dict[str, Path] = {}
-    if not root.is_dir():
-        return found
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(files):
-            path = Path(folder) / name
-            if path.is_symlink() or not path.is_file():
+def _is_link(storage, name: str) -> bool:
+    """In a local folder, links are skipped: they may point outside it."""
+    return isinstance(storage, FileSystemStorage) and os.path.islink(storage.path(name))
+
+
+def media_names(storage) -> list[str]:
+    """Every stored file by its name ("documents/2026/01/ab12.pdf"), sorted."""
+    found: list[str] = []
+
+    def walk(folder: str) -> None:
+        try:
+            folders, files = storage.listdir(folder)
+        except FileNotFoundError:
+            return  # a local media folder that no upload has created yet
+        for name in [*files, *folders]:
+            rel = f"{folder}/{name}" if folder else name
+            if _safe_relative(rel) != rel or _is_link(storage, rel):
                 continue
-            found[path.relative_to(root).as_posix()] = path
-    return found
+            if name in files:
+                found.append(rel)
+            else:
+                walk(rel)
+
+    walk("")
+    return sorted(found)
+
+
+def sha256_stored(storage, name: str) -> tuple[int, str]:
+    """(size, SHA-256) of a stored file, read once as a stream."""
+    digest, size = hashlib.sha256(), 0
+    with storage.open(name, "rb") as handle:
+        while block := handle.read(CHUNK):
+            digest.update(block)
+            size += len(block)
+    return size, digest.hexdigest()
+
+
+def _storage_error_types() -> tuple[type[Exception], ...]:
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:
+        return ()
+    return (BotoCoreError, ClientError)
+
+
+@contextlib.contextmanager
+def _storage_errors():
+    """An unreachable or refusing bucket (wrong key, no such bucket) as one line."""
+    try:
+        yield
+    except _storage_error_types() as exc:
+        detail = " ".join(str(exc).split()) or exc.__class__.__name__
+        raise _fail(
+            _("Kho tệp tải lên báo lỗi: %(error)s") % {"error": detail},
+            f"The file storage reported an error: {detail}",
+        ) from exc
 
 
 def sha256_file(path: Path) -> str:
@@ -541,13 +587,10 @@ def _backup_create(path: Path) -> BackupReport:
             finally:
                 target.close()
             server = sqlite3.sqlite_version
-        # Files after the database: every file a copied row names was already on disk.
-        root = media_root()
-        files = media_files(root)
-        media = [
-            {"path": rel, "size": source.stat().st_size, "sha256": sha256_file(source)}
-            for rel, source in files.items()
-        ]
+        # Files after the database: every file a copied row names was already stored.
+        storage = media_storage()
+        with _storage_errors():
+            media = [_media_entry(storage, rel) for rel in media_names(storage)]
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -565,7 +608,8 @@ def _backup_create(path: Path) -> BackupReport:
             "media": media,
         }
         partial = workdir / "archive.partial"
-        _write_archive(partial, _compression(path), manifest, database, root)
+        with _storage_errors():
+            _write_archive(partial, _compression(path), manifest, database, storage)
         os.replace(partial, path)
     return BackupReport(
         path=path,
@@ -576,8 +620,16 @@ def _backup_create(path: Path) -> BackupReport:
     )
 
 
+def _media_entry(storage, rel: str) -> dict:
+    try:
+        size, digest = sha256_stored(storage, rel)
+    except FileNotFoundError as exc:
+        raise _changed(rel) from exc
+    return {"path": rel, "size": size, "sha256": digest}
+
+
 def _write_archive(
-    partial: Path, compression: str, manifest: dict, database: Path, root: Path
+    partial: Path, compression: str, manifest: dict, database: Path, storage
 ) -> None:
     options = {"compresslevel": 6} if compression in {"gz", "bz2"} else {}
     with (
@@ -593,11 +645,10 @@ def _write_archive(
         tar.addfile(info, io.BytesIO(data))
         tar.add(database, arcname=database.name, recursive=False)
         for entry in manifest["media"]:
-            source = root / entry["path"]
-            info = tar.gettarinfo(source, arcname=MEDIA_PREFIX + entry["path"])
-            info.size = entry["size"]
+            info = tarfile.TarInfo(MEDIA_PREFIX + entry["path"])
+            info.size, info.mtime, info.mode = entry["size"], now, 0o600
             try:
-                with open(source, "rb") as stream:
+                with storage.open(entry["path"], "rb") as stream:
                     reader = _HashingReader(stream)
                     tar.addfile(info, reader)
             except (OSError, tarfile.TarError) as exc:
@@ -805,7 +856,8 @@ def target_contents() -> TargetContents:
     from trienkhai.documents.models import Document
     from trienkhai.org.models import Unit
 
-    contents = TargetContents(files=len(media_files(media_root())))
+    with _storage_errors():
+        contents = TargetContents(files=len(media_names(media_storage())))
     named = {
         get_user_model()._meta.db_table: _("người dùng"),
         Unit._meta.db_table: _("đơn vị"),
@@ -837,8 +889,12 @@ class RestoreReport:
     pending_migrations: int
 
 
-def _workdir_parent(root: Path) -> Path | None:
-    """Unpack beside the media folder when possible: files then move in by renaming."""
+def _workdir_parent(storage) -> Path | None:
+    """Unpack beside a local media folder when possible: files then move in by renaming. For a
+    bucket, the system's temporary folder (TMPDIR)."""
+    if not isinstance(storage, FileSystemStorage):
+        return None
+    root = Path(storage.location)
     with contextlib.suppress(OSError):
         root.mkdir(parents=True, exist_ok=True)
         if os.access(root.parent, os.W_OK):
@@ -846,22 +902,41 @@ def _workdir_parent(root: Path) -> Path | None:
     return None
 
 
-def _restore_media(staged: Path, root: Path, manifest: dict) -> None:
-    """Put the archive's files in place and remove the others: the folder becomes what it was
-    at the backup. Files are replaced one by one, so a media folder that is a mount point
-    (shared by several web machines) stays mounted."""
-    root.mkdir(parents=True, exist_ok=True)
+class _StagedFile(File):
+    """A file unpacked from the archive; a local media folder takes it by renaming."""
+
+    def __init__(self, path: Path, name: str):
+        super().__init__(open(path, "rb"), name=name)  # noqa: SIM115 - closed by the caller
+        self.staged_path = path
+
+    def temporary_file_path(self) -> str:
+        return str(self.staged_path)
+
+
+def _restore_media(staged: Path, storage, manifest: dict) -> None:
+    """Put the archive's files in place under their own names and remove the others: the
+    storage becomes what it was at the backup. Files are replaced one by one, so a media folder
+    that is a mount point (shared by several web machines) stays mounted."""
     wanted = {entry["path"] for entry in manifest["media"]}
     for rel in sorted(wanted):
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(staged / rel, target)
-    for rel, path in media_files(root).items():
+        storage.delete(rel)
+        staged_file = _StagedFile(staged / rel, rel)
+        with staged_file:
+            saved = storage.save(rel, staged_file)
+        if saved != rel:
+            raise _fail(
+                _("Kho tệp lưu %(file)s dưới tên khác (%(saved)s).")
+                % {"file": rel, "saved": saved},
+                f"The file storage stored {rel} under another name ({saved}).",
+            )
+    for rel in media_names(storage):
         if rel not in wanted:
-            path.unlink()
-    for folder, _dirs, _files in sorted(os.walk(root), key=lambda item: -len(item[0])):
-        if Path(folder) != root and not os.listdir(folder):
-            os.rmdir(folder)
+            storage.delete(rel)
+    if isinstance(storage, FileSystemStorage):
+        root = Path(storage.location)
+        for folder, _dirs, _files in sorted(os.walk(root), key=lambda item: -len(item[0])):
+            if Path(folder) != root and not os.listdir(folder):
+                os.rmdir(folder)
 
 
 def _pending_migrations() -> int:
@@ -881,7 +956,7 @@ def live_fingerprints(only: dict | None = None) -> dict[str, dict]:
 
 
 def restore_check(manifest: dict) -> tuple[dict, list[str]]:
-    """Compare the live database and media folder with a manifest: (fingerprints, the
+    """Compare the live database and stored files with a manifest: (fingerprints, the
     tables and files that differ)."""
     found = live_fingerprints(only=manifest["tables"])
     differ = [
@@ -889,13 +964,15 @@ def restore_check(manifest: dict) -> tuple[dict, list[str]]:
         for table, info in manifest["tables"].items()
         if (found[table]["rows"], found[table]["checksum"]) != (info["rows"], info["checksum"])
     ]
-    present = media_files(media_root())
-    for entry in manifest["media"]:
-        path = present.get(entry["path"])
-        if path is None or sha256_file(path) != entry["sha256"]:
-            differ.append(MEDIA_PREFIX + entry["path"])
+    storage = media_storage()
+    with _storage_errors():
+        present = set(media_names(storage))
+        for entry in manifest["media"]:
+            rel = entry["path"]
+            if rel not in present or sha256_stored(storage, rel)[1] != entry["sha256"]:
+                differ.append(MEDIA_PREFIX + rel)
     recorded = {entry["path"] for entry in manifest["media"]}
-    differ += [MEDIA_PREFIX + rel for rel in present if rel not in recorded]
+    differ += [MEDIA_PREFIX + rel for rel in sorted(present) if rel not in recorded]
     return found, differ
 
 
@@ -912,9 +989,9 @@ def _backup_restore(path: Path, force: bool) -> RestoreReport:
     if vendor == "postgresql":
         require_tool("pg_restore")
         require_tool("psql")
-    root = media_root()
+    storage = media_storage()
     with tempfile.TemporaryDirectory(
-        prefix=".trienkhai-restore-", dir=_workdir_parent(root)
+        prefix=".trienkhai-restore-", dir=_workdir_parent(storage)
     ) as work:
         workdir = Path(work)
         # The quick refusals first (wrong archive, data in the way), then the long unpacking.
@@ -942,7 +1019,8 @@ def _backup_restore(path: Path, force: bool) -> RestoreReport:
                 _sqlite_copy(source, _sqlite_live())
             finally:
                 source.close()
-        _restore_media(workdir / "media", root, manifest)
+        with _storage_errors():
+            _restore_media(workdir / "media", storage, manifest)
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
