@@ -32,7 +32,6 @@ import json
 import re
 import secrets
 import shutil
-import subprocess
 import sys
 import time
 import uuid
@@ -41,9 +40,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from crash_safety import CONNECTION_ERRORS, HOST, Servers, drop_database, prepare_driver  # noqa: E402
+from _servers import CONNECTION_ERRORS, HOST, Servers, drop_database, prepare_driver  # noqa: E402
 
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 SCALE_DB = "trienkhai_scale"
 ORIGIN = f"https://{HOST}"
 SUCCEEDED = re.compile(r"trienkhai\.exchange\.jobs\.preview_import\[[0-9a-f-]+\] succeeded")
@@ -95,32 +93,16 @@ def main(argv=None) -> int:
 
 # --- the instances ------------------------------------------------------------------------------
 class Instance(Servers):
-    """crash_safety's gunicorn + Celery worker, run from a folder of its own; only the database,
+    """_servers' gunicorn + Celery worker, run from a folder of its own; only the database,
     Redis, the media folder and the secret key are the same for every instance."""
 
     def __init__(self, label: str, work: Path, database_url: str, redis_url: str, media, secret):
         work.mkdir()
         super().__init__(work, database_url, redis_url)
         self.label = label
+        self.cwd = work
         self.env["TRIENKHAI_SECRET_KEY"] = secret
         self.env["TRIENKHAI_MEDIA_ROOT"] = str(media)
-
-    def _start(self, name: str, command: list[str]) -> subprocess.Popen:
-        log = open(self.work / f"{name}.log", "ab")  # noqa: SIM115 - closed in stop()
-        self.logs.append(log)
-        return subprocess.Popen(
-            command, cwd=self.work, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-
-    def collectstatic(self) -> subprocess.Popen:
-        """Production serves hashed static files from the instance's own static root."""
-        (self.work / "static").mkdir(exist_ok=True)
-        command = [str(Path(sys.executable).parent / "trienkhai"), "collectstatic", "--noinput"]
-        return subprocess.Popen(
-            [*command, "-v", "0"], cwd=self.work, env=self.env, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
 
     def start_celery(self) -> None:
         bindir = Path(sys.executable).parent
