@@ -1,11 +1,13 @@
 #!/usr/bin/env python
 """Benchmark the dashboard at national scale on PostgreSQL.
 
-Builds the national tree of `bench_tree.py` (34 provinces → 3,321 communes → 52,000 cells) in a
-database of its own, then 1,000,000 tasks spread over every unit (deadlines two years either side
-of today, a realistic mix of statuses), requirements on every commune and every cell with half
-of them met, a quarterly report schedule per province with four in five communes reporting, and
-ten indicators with five years of figures per province. Then it times:
+Builds, in a database of its own and with the builders of `trienkhai bench generate`
+(trienkhai/bench/), the national tree (34 provinces → 3,321 communes → 52,000 cells), then
+1,000,000 tasks spread over every unit (deadlines two years back to one year ahead, statuses
+mixed as they are for past and coming deadlines, coordinating units, programmes), requirements on
+every commune and every cell with their compliance documents, a quarterly report schedule per
+province over five years with four in five communes reporting, and indicators with five years of
+values. Then it times:
 
 * `dashboard_for(province)` and `dashboard_for(commune)`: every number of the page, the same
   function the XLSX export and the review use (the database part);
@@ -40,7 +42,6 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
-CHUNK = 20_000
 
 
 def main(argv=None) -> int:
@@ -132,172 +133,32 @@ class DashboardWorker:
 
     # --- data --------------------------------------------------------------------------------
     def build_work(self) -> None:
-        from django.db import transaction
+        """Tasks, programmes, requirements with their compliance documents, indicators and
+        quarterly reports, with the builders of `trienkhai bench generate`."""
         from django.utils import timezone
 
-        from trienkhai.documents.models import Document
-        from trienkhai.org.models import Unit, UnitKind
-        from trienkhai.plans.models import (
-            Frequency,
-            Indicator,
-            Measurement,
-            Report,
-            ReportSchedule,
-            Requirement,
-            RequirementTarget,
-            Task,
-            TaskStatus,
-        )
-        from trienkhai.plans.reports import due_periods
+        from trienkhai.bench import gen_documents, gen_work
+        from trienkhai.bench.gen_load import bulk_session, fetch
 
         rng = random.Random(2020)
         today = timezone.localdate()
         started = time.perf_counter()
-        units = list(Unit.objects.values_list("id", "path", "depth"))
-        parent_of = {path: uid for uid, path, _depth in units}
-        # Work is spread over every unit; a commune or a cell leads most of it.
-        weights = [{1: 40, 2: 8, 3: 1}[depth] for _uid, _path, depth in units]
-        statuses = [
-            (TaskStatus.DONE, 30),
-            (TaskStatus.DONE_LATE, 6),
-            (TaskStatus.CANCELLED, 3),
-            (TaskStatus.POSTPONED, 4),
-            (TaskStatus.IN_PROGRESS, 32),
-            (TaskStatus.NOT_STARTED, 25),
-        ]
-        status_values = [s for s, _w in statuses]
-        status_weights = [w for _s, w in statuses]
-        precisions = ["day"] * 7 + ["month"] * 2 + ["quarter"]
-        now = timezone.now()
-        made = 0
-        while made < self.args.tasks:
-            n = min(CHUNK, self.args.tasks - made)
-            leads = rng.choices(units, weights=weights, k=n)
-            batch = []
-            for i, (uid, path, _depth) in enumerate(leads):
-                deadline = today + dt.timedelta(days=rng.randint(-730, 730))
-                batch.append(
-                    Task(
-                        title=f"Nhiệm vụ {made + i + 1}",
-                        assigned_by_id=parent_of.get(path[: -Unit.steplen], uid),
-                        lead_unit_id=uid,
-                        deadline=deadline,
-                        deadline_precision=rng.choice(precisions),
-                        status=rng.choices(status_values, weights=status_weights)[0],
-                        progress=rng.randint(0, 100),
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-            for task in batch:  # bulk_create skips save(): compute the period end here
-                task.deadline_end = _period_end(task.deadline, task.deadline_precision)
-            Task.objects.bulk_create(batch, batch_size=CHUNK)
-            made += n
-            print(f"  tasks: {made:,}", end="\r", flush=True)
-        print(f"built {made:,} tasks in {time.perf_counter() - started:.1f} s", flush=True)
-
-        started = time.perf_counter()
-        provinces = list(Unit.objects.filter(depth=1).order_by("path"))
-        with transaction.atomic():
-            targets, documents = [], []
-            for province in provinces:
-                communes = list(
-                    Unit.objects.filter(path__startswith=province.path, depth=2).values_list(
-                        "id", flat=True
-                    )
-                )
-                cells = list(
-                    Unit.objects.filter(path__startswith=province.path, depth=3).values_list(
-                        "id", flat=True
-                    )
-                )
-                for title, kinds, members, doc_type, due in (
-                    ("Ban hành quy chế làm việc", [UnitKind.GRASSROOTS_PARTY_COMMITTEE], communes, "QC", -200),
-                    ("Ban hành chương trình hành động", [UnitKind.GRASSROOTS_PARTY_COMMITTEE], communes, "CTr", -100),
-                    ("Xây dựng kế hoạch thực hiện", [UnitKind.PARTY_CELL], cells, "KH", 30),
-                ):  # fmt: skip
-                    requirement = Requirement.objects.create(
-                        title=title,
-                        set_by=province,
-                        parent_unit=province,
-                        unit_kinds=kinds,
-                        doc_type=doc_type,
-                        due_on=today + dt.timedelta(days=due),
-                    )
-                    Requirement.objects.filter(pk=requirement.pk).update(
-                        created_at=now - dt.timedelta(days=400)
-                    )
-                    for uid in members:
-                        targets.append(RequirementTarget(requirement=requirement, unit_id=uid))
-                        if rng.random() < 0.5:
-                            documents.append(
-                                Document(
-                                    system="party",
-                                    doc_type=doc_type,
-                                    number=len(documents) + 1,
-                                    number_text=f"{len(documents) + 1}-{doc_type}/ĐU",
-                                    issuer_code="ĐU",
-                                    issuer_name="Đảng ủy",
-                                    issuer_unit_id=uid,
-                                    owner_unit_id=uid,
-                                    summary=title,
-                                    status="issued",
-                                    issued_on=today + dt.timedelta(days=due + rng.randint(-90, 30)),
-                                )
-                            )
-            RequirementTarget.objects.bulk_create(targets, batch_size=CHUNK)
-            Document.objects.bulk_create(documents, batch_size=CHUNK)
-            reports, measurements = [], []
-            for province in provinces:
-                schedule = ReportSchedule.objects.create(
-                    title="Báo cáo quý",
-                    parent_unit=province,
-                    unit_kinds=[UnitKind.GRASSROOTS_PARTY_COMMITTEE],
-                    frequency=Frequency.QUARTERLY,
-                    due_days=10,
-                    starts_on=today - dt.timedelta(days=400),
-                )
-                for period in due_periods(schedule, today, limit=4):
-                    for uid in Unit.objects.filter(
-                        path__startswith=province.path, depth=2
-                    ).values_list("id", flat=True):
-                        if rng.random() < 0.8:
-                            reports.append(
-                                Report(
-                                    schedule=schedule,
-                                    unit_id=uid,
-                                    period_start=period.start,
-                                    period_end=period.end,
-                                    due_on=period.due_on,
-                                    status=Report.Status.SUBMITTED,
-                                    submitted_at=now,
-                                )
-                            )
-                for n in range(10):
-                    indicator = Indicator.objects.create(
-                        unit=province,
-                        name=f"Chỉ tiêu {n + 1}",
-                        measure_unit="%",
-                        direction="at_least",
-                        baseline_value=20,
-                        baseline_year=today.year - 5,
-                        target_value=90,
-                        target_date=dt.date(today.year + rng.choice([-1, 0, 1]), 12, 31),
-                    )
-                    for year in range(today.year - 4, today.year + 1):
-                        measurements.append(
-                            Measurement(
-                                indicator=indicator,
-                                unit=province,
-                                value=rng.randint(20, 95),
-                                measured_on=dt.date(year, 6, 30),
-                            )
-                        )
-            Report.objects.bulk_create(reports, batch_size=CHUNK)
-            Measurement.objects.bulk_create(measurements, batch_size=CHUNK)
+        with bulk_session():
+            tree = gen_work.Tree.load()
+            register = gen_documents.Register(today)
+            plan = gen_work.plan_work(tree, register, rng)
+            documents, _files = register.write()
+            doc_ids = [i for (i,) in fetch("SELECT id FROM documents_document ORDER BY id")]
+            programmes = gen_work.write_programmes(plan, doc_ids, today)
+            cells = gen_work.write_requirements(plan)
+            tasks, _links = gen_work.write_tasks(tree, programmes, self.args.tasks, rng, today)
+            print(f"built {tasks:,} tasks in {time.perf_counter() - started:.1f} s", flush=True)
+            started = time.perf_counter()
+            indicators, measurements = gen_work.write_indicators(tree, programmes, rng, today)
+            reports = gen_work.write_reports(tree, rng, today)
         print(
-            f"built {len(targets):,} requirement cells, {len(documents):,} documents, "
-            f"{len(reports):,} reports, {len(measurements):,} measurements in "
+            f"built {cells:,} requirement cells, {documents:,} documents, {reports:,} reports, "
+            f"{indicators:,} indicators with {measurements:,} values in "
             f"{time.perf_counter() - started:.1f} s",
             flush=True,
         )
@@ -309,10 +170,11 @@ class DashboardWorker:
         from django.test.utils import CaptureQueriesContext
         from django.utils import timezone
 
+        from trienkhai.bench.gen_tree import PROVINCE_DEPTH
         from trienkhai.org.models import Unit
         from trienkhai.plans import dashboard
 
-        province = Unit.objects.filter(depth=1).order_by("-numchild").first()
+        province = Unit.objects.filter(depth=PROVINCE_DEPTH).order_by("-numchild").first()
         with CaptureQueriesContext(connection) as captured:
             rows = dashboard.task_counts_by_branch(province, timezone.localdate())
         counts = {"total": sum(r["total"] for r in rows.values())}
@@ -332,13 +194,15 @@ class DashboardWorker:
         from django.test import Client
         from django.urls import reverse
 
+        from trienkhai.bench.gen_tree import COMMUNE_DEPTH, PROVINCE_DEPTH
+        from trienkhai.bench.run_timing import percentiles  # as `trienkhai bench run`
         from trienkhai.org.models import Access, AccessRole, Unit
         from trienkhai.plans import dashboard, dashboard_xlsx
         from trienkhai.plans.models import Task
 
         rng = random.Random(2025)
-        provinces = list(Unit.objects.filter(depth=1))
-        communes = rng.sample(list(Unit.objects.filter(depth=2)), 200)
+        provinces = list(Unit.objects.filter(depth=PROVINCE_DEPTH))
+        communes = rng.sample(list(Unit.objects.filter(depth=COMMUNE_DEPTH)), 200)
         clients = {}
         User = get_user_model()
         for province in provinces:
@@ -421,18 +285,11 @@ class DashboardWorker:
                     t0 = time.perf_counter()
                     results.append(fn())
                     times.append((time.perf_counter() - t0) * 1000)
-                p50 = statistics.median(times)
-                p95 = statistics.quantiles(times, n=20, method="inclusive")[18]
+                p50, p95 = percentiles(times)
                 print(
                     f"| {label} | {statistics.mean(results):,.0f} | {p50:.1f} | {p95:.1f} |",
                     flush=True,
                 )
-
-
-def _period_end(day, precision):
-    from trienkhai.lib.dates import period_end
-
-    return period_end(day, precision)
 
 
 if __name__ == "__main__":

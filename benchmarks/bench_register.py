@@ -26,16 +26,6 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 
-WORDS = (  # noqa: SIM905 - a sentence reads better than a list of syllables
-    "kế hoạch triển khai thực hiện nghị quyết đại hội đại biểu đảng bộ thành phố phường xã "
-    "quy chế làm việc ban chấp hành ban thường vụ chương trình công tác toàn khóa báo cáo tổng "
-    "kết sơ kết công tác xây dựng đảng chỉnh đốn tuyên truyền học tập quán triệt chuyên đề "
-    "phát triển kinh tế xã hội nông thôn mới giảm nghèo bền vững chuyển đổi số cải cách hành chính "
-    "phòng chống tham nhũng lãng phí thiên tai dịch bệnh an ninh quốc phòng dân vận mặt trận "
-    "đoàn thể thanh niên phụ nữ cựu chiến binh nông dân kiểm tra giám sát kỷ luật đảng viên"
-).split()
-TYPES = ["KH", "NQ", "BC", "CTr", "QĐ", "HD", "TB", "CV", "QC", "KL"]
-
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -74,9 +64,9 @@ def run(args) -> int:
     from django.core.management import call_command
     from django.db import connection
 
+    from trienkhai.bench import gen_documents
+    from trienkhai.bench.gen_load import bulk_session
     from trienkhai.documents import selectors
-    from trienkhai.documents.models import Document
-    from trienkhai.lib.text import fold
     from trienkhai.org import services as org
     from trienkhai.org.models import AccessRole, UnitKind
 
@@ -115,46 +105,11 @@ def run(args) -> int:
     org.access_grant(actor=None, user=ward_editor, unit=ward, role=AccessRole.EDITOR)
 
     started = time.perf_counter()
-    batch, counters = [], {}
-    for i in range(args.documents):
-        unit = rng.choice(units)
-        external = rng.random() < 0.08
-        draft = not external and rng.random() < 0.05
-        doc_type = rng.choice(TYPES)
-        day = dt.date(2005, 1, 1) + dt.timedelta(days=rng.randrange(0, 7600))
-        summary = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20))).capitalize()
-        if i % 997 == 0:
-            summary = "Kế hoạch triển khai thực hiện Nghị quyết Đại hội " + summary
-        code = "TW" if external else unit.short_name
-        key = (unit.pk if not external else 0, doc_type, day.year)
-        counters[key] = counters.get(key, 0) + 1
-        number = counters[key]
-        number_text = "" if draft else f"{number:02d}-{doc_type}/{code}"
-        issuer_name = "Ban Bí thư Trung ương Đảng" if external else unit.name
-        body = ""
-        if rng.random() < 0.2:  # a fifth have a file whose text is searched too
-            body = " ".join(rng.choice(WORDS) for _ in range(300))
-        batch.append(
-            Document(
-                system="party",
-                doc_type=doc_type,
-                number=None if draft else number,
-                number_text=number_text,
-                issuer_code=code,
-                issuer_name=issuer_name,
-                issuer_unit=None if external else unit,
-                owner_unit=unit,
-                is_external=external,
-                issued_on=None if draft else day,
-                summary=summary,
-                status="draft" if draft else rng.choice(["issued"] * 8 + ["superseded", "expired"]),
-                search_text=fold(" ".join([number_text, summary, issuer_name, body])),
-            )
-        )
-        if len(batch) == 5000:
-            Document.objects.bulk_create(batch)
-            batch = []
-    Document.objects.bulk_create(batch)
+    register = gen_documents.Register(dt.date.today())
+    issuers = [gen_documents.Issuer(u.pk, u.name, u.short_name, province.name) for u in units]
+    with bulk_session():
+        gen_documents.fill_register(register, issuers, args.documents, rng, years=20)
+        register.write()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"{args.documents:,} documents built in {time.perf_counter() - started:.1f} s")

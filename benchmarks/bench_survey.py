@@ -42,18 +42,6 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 WARDS = 50
-TEXTS = [
-    "Cần chọn người có đức, có tài, thật sự tiêu biểu",
-    "Đề nghị tăng cường quán triệt nghị quyết đến từng chi bộ",
-    "Quán triệt sâu rộng hơn nữa trong nhân dân",
-    "Tăng cường đối thoại giữa cấp ủy với nhân dân",
-    "Phát huy dân chủ trong chuẩn bị nhân sự",
-    "Quan tâm hơn đến đời sống cán bộ hưu trí",
-    "Đẩy mạnh chuyển đổi số trong công tác tuyên truyền",
-    "Kiên quyết phòng chống tham nhũng, lãng phí",
-    "Không có ý kiến thêm",
-    "Nên tổ chức lấy ý kiến rộng rãi hơn",
-]
 
 
 def main(argv=None) -> int:
@@ -116,23 +104,19 @@ def main(argv=None) -> int:
 
 
 # --- data ----------------------------------------------------------------------------------------
-def _survey():
-    """The city, its wards, the survey's questions and the quota, through the models."""
+def build(responses: int) -> None:
+    """A city of WARDS wards, then the survey and its forms with the builders of `trienkhai bench
+    generate` (trienkhai/bench/gen_survey.py)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from trienkhai.bench import gen_survey
+    from trienkhai.bench.gen_load import bulk_session
     from trienkhai.org import services as org
     from trienkhai.org.models import UnitKind
-    from trienkhai.outreach.models import TargetGroup
-    from trienkhai.surveys.models import (
-        Allocation,
-        Choice,
-        GridRow,
-        Question,
-        QuestionKind,
-        Section,
-        Survey,
-        SurveyStatus,
-    )
-    from trienkhai.surveys.structure import standard_choices
 
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
     province = org.unit_create(
         actor=None, parent=None, kind=UnitKind.PROVINCIAL_PARTY_COMMITTEE, name="Tỉnh ủy Bến Tre",
         short_name="TU", audit=False,
@@ -152,216 +136,20 @@ def _survey():
         )  # fmt: skip
         for n in range(WARDS)
     ]
-    groups = list(TargetGroup.objects.order_by("position"))
-    survey = Survey.objects.create(
-        title="Khảo sát dư luận xã hội về Đại hội Đảng bộ thành phố",
-        owner_unit=city,
-        total_forms=0,
-        status=SurveyStatus.OPEN,
-    )
-    sections = [
-        Section.objects.create(survey=survey, title=f"Phần {n}", position=n) for n in (1, 2)
-    ]
-    K = QuestionKind
-    scale = ["Kém", "Trung bình", "Khá", "Tốt"]
-    specs = [  # kind, text, choices, rows, allow_other
-        (K.YESNO, "Đồng chí có được quán triệt Kế hoạch 07-KH/ThU không?", [], [], False),
-        (K.SINGLE, "Đồng chí thuộc độ tuổi nào?", ["Dưới 30", "30–45", "46–60", "Trên 60"], [], False),
-        (K.SINGLE, "Kênh thông tin chính", ["Chi bộ", "Báo in", "Truyền hình", "Mạng xã hội", "Khác (ghi rõ)"], [], True),
-        (K.MULTI, "Đồng chí biết về Đại hội qua kênh nào?", ["Sinh hoạt chi bộ", "Báo, đài", "Mạng xã hội", "Hội nghị", "Bạn bè", "Khác (ghi rõ)"], [], True),
-        (K.LIKERT, "Tin tưởng vào sự lãnh đạo của cấp ủy", [], [], False),
-        (K.LIKERT, "Hài lòng với công tác chuẩn bị Đại hội", [], [], False),
-        (K.LIKERT, "Văn kiện phản ánh đúng tình hình địa phương", [], [], False),
-        (K.GRID, "Đánh giá các mặt công tác", scale, ["Xây dựng Đảng", "Kinh tế", "Văn hóa, xã hội", "Quốc phòng, an ninh", "Dân vận"], False),
-        (K.GRID, "Đánh giá cán bộ các cấp", ["1", "2", "3", "4", "5"], ["Cấp thành phố", "Cấp phường", "Chi bộ"], False),
-        (K.NUMBER, "Số năm tuổi Đảng", [], [], False),
-        (K.NUMBER, "Số lần dự sinh hoạt chuyên đề trong năm", [], [], False),
-        (K.YESNO, "Đồng chí có đọc dự thảo văn kiện không?", [], [], False),
-        (K.SINGLE, "Trình độ lý luận chính trị", ["Sơ cấp", "Trung cấp", "Cao cấp"], [], False),
-        (K.MULTI, "Những vấn đề cần quan tâm", ["Kinh tế", "Việc làm", "Môi trường", "Y tế", "Giáo dục"], [], False),
-        (K.LIKERT, "Công tác tuyên truyền hiệu quả", [], [], False),
-        (K.SINGLE, "Lĩnh vực công tác", ["Đảng", "Chính quyền", "Mặt trận", "Đoàn thể", "Doanh nghiệp", "Khác"], [], False),
-        (K.YESNO, "Đồng chí có tham gia góp ý văn kiện không?", [], [], False),
-        (K.SHORT_TEXT, "Kiến nghị ngắn", [], [], False),
-        (K.LONG_TEXT, "Ý kiến đóng góp cho Đại hội", [], [], False),
-        (K.SHORT_TEXT, "Ý kiến khác", [], [], False),
-    ]  # fmt: skip
-    questions = []
-    for n, (kind, text, choices, rows, other) in enumerate(specs, 1):
-        q = Question.objects.create(
-            survey=survey, section=sections[0 if n <= 10 else 1], kind=kind, text=text,
-            position=n, code=f"C{n}", allow_other=other,
-            min_value=0 if kind == K.NUMBER else None, max_value=80 if kind == K.NUMBER else None,
-        )  # fmt: skip
-        pairs = standard_choices(kind) or list(enumerate(choices, start=1))
-        for value, label in pairs:
-            Choice.objects.create(
-                question=q, value=value, label=label, position=value,
-                is_other=label.startswith("Khác (ghi rõ)"),
-            )  # fmt: skip
-        for i, label in enumerate(rows, 1):
-            GridRow.objects.create(question=q, label=label, position=i)
-        questions.append(q)
-    allocations = [
-        Allocation.objects.create(survey=survey, unit=w, target_group=g, forms=1)
-        for w in wards
-        for g in groups
-    ]
-    return survey, city, wards, groups, questions, allocations
-
-
-def build(responses: int) -> None:
-    from django.db import IntegrityError, connection
-
-    from trienkhai.surveys import responses as recording
-    from trienkhai.surveys.models import Allocation, Survey
-
-    t0 = time.perf_counter()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    survey, city, wards, groups, questions, allocations = _survey()
-    per = -(-responses // len(allocations))
-    Allocation.objects.filter(survey=survey).update(forms=per)
-    Survey.objects.filter(pk=survey.pk).update(total_forms=per * len(allocations))
+    survey, questions, allocations = gen_survey.create_survey(city, wards)
     print(f"migrated and built the survey in {time.perf_counter() - t0:.1f} s", flush=True)
-
-    rid = "(floor(random() * 4.6e18))::bigint + 1"  # a random key, as models.random_key
-    with connection.cursor() as cur:
-        cur.execute("SET synchronous_commit = off")
-        cur.execute("SET maintenance_work_mem = '1GB'")
-        # The rows are consistent by construction: skip the per-row foreign key triggers.
-        cur.execute("SET session_replication_role = replica")
-        t0 = time.perf_counter()
-        alloc = ",".join(str(a.pk) for a in allocations)
-        grp = ",".join(str(a.target_group_id) for a in allocations)
-        unit = ",".join(str(a.unit_id) for a in allocations)
-        cur.execute(
-            f"""CREATE UNLOGGED TABLE bench_r AS
-            SELECT i, {rid} AS id, k, (ARRAY[{alloc}])[k] AS alloc, (ARRAY[{grp}])[k] AS grp,
-                   (ARRAY[{unit}])[k] AS unit, DATE '2020-08-20' + (random() * 30)::int AS day
-            FROM (SELECT i, 1 + floor(power(random(), 1.3) * {len(allocations)})::int AS k
-                  FROM generate_series(1, %s) AS i) s""",
-            [responses],
-        )
-        cur.execute(
-            f"""INSERT INTO surveys_response (id, survey_id, submitted_on, target_group_id,
-                unit_id, channel)
-            SELECT id, {survey.pk}, day, grp, unit,
-                   CASE WHEN random() < 0.1 THEN 'paper' ELSE 'online' END FROM bench_r
-            ON CONFLICT (id) DO NOTHING"""
-        )
-        cur.execute(
-            f"""INSERT INTO surveys_code (survey_id, allocation_id, code, kind, batch, used)
-            SELECT {survey.pk}, alloc, 'B' || lpad(i::text, 9, '0'), 'paper', 1, true
-            FROM bench_r"""
-        )
-        print(f"{responses:,} responses and codes in {time.perf_counter() - t0:.1f} s", flush=True)
-
-        # Answers without their secondary indexes, rebuilt once at the end (a bulk load).
-        t0 = time.perf_counter()
-        cur.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'surveys_answer' "
-            "AND indexname NOT LIKE %s",
-            ["%pkey"],
-        )
-        indexes = cur.fetchall()
-        for index, _definition in indexes:
-            cur.execute(f'DROP INDEX "{index}"')
-        # Each question's answers go to a staging table first, then into surveys_answer in the
-        # order the forms arrived: a form's answers lie together in the table, as they do when
-        # forms come in one at a time (not grouped by question, which would flatter the reads).
-        cur.execute(
-            "CREATE UNLOGGED TABLE bench_a (id bigint, response_id bigint, question_id int, "
-            "row_id int, choice_id int, number numeric, text text, i int)"
-        )
-        insert = "INSERT INTO bench_a "
-        for q in questions:
-            choices = list(q.choices.order_by("position").values_list("pk", "is_other"))
-            ids = ",".join(str(c) for c, _o in choices)
-            n = len(choices)
-            other = next((c for c, o in choices if o), 0)
-            texts = "(ARRAY[" + ",".join("'" + t.replace("'", "''") + "'" for t in TEXTS) + "])"
-            pick = f"(ARRAY[{ids}])[1 + floor(power(random(), 1.4) * {n})::int]"
-            text = f"{texts}[1 + floor(random() * {len(TEXTS)})::int]"
-            if q.kind in ("single", "likert", "yesno"):
-                sql = (
-                    f"SELECT {rid}, id, {q.pk}, NULL::int, c, NULL::numeric, "
-                    f"CASE WHEN c = {other} THEN {text} ELSE '' END, i "
-                    f"FROM (SELECT id, i, {pick} AS c FROM bench_r WHERE random() < 0.97) s"
-                )
-            elif q.kind == "multi":
-                sql = (
-                    f"SELECT {rid}, r.id, {q.pk}, NULL::int, c, NULL::numeric, "
-                    f"CASE WHEN c = {other} THEN {text} ELSE '' END, i "
-                    f"FROM bench_r r CROSS JOIN unnest(ARRAY[{ids}]) AS c WHERE random() < 0.35"
-                )
-            elif q.kind == "grid":
-                rows = ",".join(str(r) for r in q.rows.values_list("pk", flat=True))
-                sql = (
-                    f"SELECT {rid}, r.id, {q.pk}, row_id, {pick}, NULL::numeric, '', i "
-                    f"FROM bench_r r CROSS JOIN unnest(ARRAY[{rows}]) AS row_id "
-                    f"WHERE random() < 0.95"
-                )
-            elif q.kind == "number":
-                sql = (
-                    f"SELECT {rid}, id, {q.pk}, NULL::int, NULL::int, "
-                    f"floor(random() * 60)::numeric, '', i "
-                    f"FROM bench_r WHERE random() < 0.9"
-                )
-            else:
-                share = {18: 0.2, 19: 0.1, 20: 0.05}.get(q.position, 0.1)
-                sql = (
-                    f"SELECT {rid}, id, {q.pk}, NULL::int, NULL::int, NULL::numeric, "
-                    f"{text} || ' (' || i || ')', i FROM bench_r WHERE random() < {share}"
-                )
-            cur.execute(insert + sql)
-            print(f"  answers to {q.code} ({q.kind})   ", end="\r", flush=True)
-        cur.execute("SET work_mem = '1GB'")
-        # The primary key too is built once, after the rows (inserting 25 million random keys
-        # one by one into its B-tree is what takes the time).
-        cur.execute(
-            "SELECT conname FROM pg_constraint WHERE conrelid = 'surveys_answer'::regclass "
-            "AND contype = 'p'"
-        )
-        (pkey,) = cur.fetchone()
-        cur.execute(f'ALTER TABLE surveys_answer DROP CONSTRAINT "{pkey}"')
-        cur.execute(
-            "INSERT INTO surveys_answer (id, response_id, question_id, row_id, choice_id, "
-            "number, text) SELECT id, response_id, question_id, row_id, choice_id, number, text "
-            "FROM bench_a ORDER BY i"
-        )
-        cur.execute("DROP TABLE bench_a")
-        add_pkey = f'ALTER TABLE surveys_answer ADD CONSTRAINT "{pkey}" PRIMARY KEY (id)'
-        try:
-            cur.execute(add_pkey)
-        except IntegrityError:  # two equal random keys: unlikely among 25 million, not impossible
-            cur.execute(
-                "DELETE FROM surveys_answer WHERE ctid IN (SELECT ctid FROM (SELECT ctid, "
-                "row_number() OVER (PARTITION BY id) AS n FROM surveys_answer) d WHERE n > 1)"
-            )
-            cur.execute(add_pkey)
-        cur.execute("SELECT count(*) FROM surveys_answer")
-        answers = cur.fetchone()[0]
-        print(f"{answers:,} answers in {time.perf_counter() - t0:.1f} s", flush=True)
-        t0 = time.perf_counter()
-        for _index, definition in indexes:
-            cur.execute(definition)
-        cur.execute("DROP TABLE bench_r")
-        cur.execute("SET session_replication_role = DEFAULT")
-        print(f"answer indexes rebuilt in {time.perf_counter() - t0:.1f} s", flush=True)
     t0 = time.perf_counter()
-    forms = recording.tallies_recount(survey)
-    print(f"tallies_recount: {forms:,} forms in {time.perf_counter() - t0:.1f} s", flush=True)
+    with bulk_session():
+        forms, answers = gen_survey.load_responses(survey, questions, allocations, responses, 2020)
+    print(
+        f"{forms:,} forms, {answers:,} answers, indexes and tallies in "
+        f"{time.perf_counter() - t0:.1f} s",
+        flush=True,
+    )
     t0 = time.perf_counter()
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
     print(f"VACUUM ANALYZE in {time.perf_counter() - t0:.1f} s", flush=True)
-
-
-def _has_twins(cur) -> bool:
-    cur.execute("SELECT EXISTS (SELECT 1 FROM surveys_answer GROUP BY id HAVING count(*) > 1)")
-    return cur.fetchone()[0]
 
 
 # --- timings -------------------------------------------------------------------------------------
@@ -505,6 +293,8 @@ def _add_proposed_index() -> bool:
 
 
 def _table(args, measures) -> None:
+    from trienkhai.bench.run_timing import percentiles  # the p50/p95 of `trienkhai bench run`
+
     print("| measure | result (mean) | p50 ms | p95 ms |")
     print("|---|---:|---:|---:|")
     for label, fn in measures:
@@ -516,8 +306,7 @@ def _table(args, measures) -> None:
             t0 = time.perf_counter()
             outs.append(fn())
             times.append((time.perf_counter() - t0) * 1000)
-        p50 = statistics.median(times)
-        p95 = statistics.quantiles(times, n=20, method="inclusive")[18]
+        p50, p95 = percentiles(times)
         print(f"| {label} | {statistics.mean(outs):,.0f} | {p50:.1f} | {p95:.1f} |", flush=True)
 
 

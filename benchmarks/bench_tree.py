@@ -141,113 +141,26 @@ class Worker:
 
     # --- data --------------------------------------------------------------------------------
     def build(self) -> None:
-        """Insert the whole tree with bulk_create, computing treebeard's paths ourselves."""
+        """The national tree, as `trienkhai bench generate` builds it, and two logins."""
         from django.contrib.auth import get_user_model
-        from django.db import transaction
-        from vietnam_provinces import Province, VietNamDivisionType, Ward
 
-        from trienkhai.lib.text import fold
-        from trienkhai.org.divisions import province_code, province_names, ward_code, ward_names
-        from trienkhai.org.models import Access, AccessRole, Unit, UnitKind, UnitPeriod
+        from trienkhai.bench.gen_tree import build_tree
+        from trienkhai.org.models import Access, AccessRole, Unit
 
         started = time.perf_counter()
-        provinces = sorted(Province.iter_all(), key=lambda p: fold(p.name))
-        wards_of: dict = {}
-        for ward in Ward.iter_all():
-            wards_of.setdefault(ward.province_code, []).append(ward)
-        communes = sum(len(w) for w in wards_of.values())
-        per_commune, extra = divmod(self.args.cells, communes)
-        founded = dt.date(1930, 2, 3)
-        merged = dt.date(2025, 7, 1)
-
-        def unit(path, depth, numchild, kind, name, code="", key=None, established=founded):
-            return Unit(
-                path=path,
-                depth=depth,
-                numchild=numchild,
-                kind=kind,
-                name=name,
-                name_folded=fold(name),
-                official_code=code,
-                source_key=key,
-                established_on=established,
-            )
-
-        units = []
-        commune_index = 0
-        for pi, province in enumerate(provinces, 1):
-            ppath = Unit._get_path(None, 1, pi)
-            wards = sorted(wards_of[province.code], key=lambda w: fold(w.name))
-            units.append(
-                unit(
-                    ppath,
-                    1,
-                    len(wards),
-                    UnitKind.PROVINCIAL_PARTY_COMMITTEE,
-                    province_names(province)[1],
-                    province_code(province.code),
-                    f"bench:province:{int(province.code)}",
-                )
-            )
-            for wi, ward in enumerate(wards, 1):
-                wpath = Unit._get_path(ppath, 2, wi)
-                cells = per_commune + (1 if commune_index < extra else 0)
-                commune_index += 1
-                units.append(
-                    unit(
-                        wpath,
-                        2,
-                        cells,
-                        UnitKind.GRASSROOTS_PARTY_COMMITTEE,
-                        ward_names(ward)[1],
-                        ward_code(ward.code),
-                        f"bench:ward:{int(ward.code)}",
-                        merged,
-                    )
-                )
-                place = {
-                    VietNamDivisionType.PHUONG: "Khu phố",
-                    VietNamDivisionType.XA: "Thôn",
-                }.get(ward.division_type, "Khu dân cư")
-                for ci in range(1, cells + 1):
-                    units.append(
-                        unit(
-                            Unit._get_path(wpath, 3, ci),
-                            3,
-                            0,
-                            UnitKind.PARTY_CELL,
-                            f"Chi bộ {place} {ci}",
-                            established=merged,
-                        )
-                    )
-        with transaction.atomic():
-            Unit.objects.bulk_create(units, batch_size=5000)
-            ids = dict(Unit.objects.values_list("path", "id"))
-            periods = [
-                UnitPeriod(
-                    unit_id=ids[u.path],
-                    valid_from=u.established_on,
-                    name=u.name,
-                    name_folded=u.name_folded,
-                    kind=u.kind,
-                    parent_id=ids.get(u.path[: -Unit.steplen]),
-                )
-                for u in units
-            ]
-            UnitPeriod.objects.bulk_create(periods, batch_size=5000)
-            User = get_user_model()
-            User.objects.create(username="bench_admin", is_superuser=True, is_staff=True)
-            manager = User.objects.create(username="bench_province_manager")
-            Access.objects.create(
-                user=manager,
-                unit=Unit.objects.get(path=Unit._get_path(None, 1, 1)),
-                role=AccessRole.MANAGER,
-            )
+        counts = build_tree(cells=self.args.cells)
+        User = get_user_model()
+        User.objects.create(username="bench_admin", is_superuser=True, is_staff=True)
+        manager = User.objects.create(username="bench_province_manager")
+        Access.objects.create(
+            user=manager,
+            unit=Unit.objects.get(path=Unit._get_path(None, 1, 1)),
+            role=AccessRole.MANAGER,
+        )
         elapsed = time.perf_counter() - started
-        counts = {d: sum(1 for u in units if u.depth == d) for d in (1, 2, 3)}
         print(
-            f"built {len(units):,} units ({counts[1]} provinces, {counts[2]:,} communes, "
-            f"{counts[3]:,} grassroots) and {len(periods):,} history rows in {elapsed:.1f} s",
+            f"built {counts.units:,} units ({counts.provinces} provinces, {counts.communes:,} "
+            f"communes, {counts.cells:,} grassroots) and as many history rows in {elapsed:.1f} s",
             flush=True,
         )
 
@@ -256,10 +169,11 @@ class Worker:
         """Show the subtree query's plan; False when PostgreSQL reads it without a path index."""
         from django.db import connection
 
+        from trienkhai.bench.gen_tree import PROVINCE_DEPTH
         from trienkhai.org import selectors
         from trienkhai.org.models import Unit
 
-        province = Unit.objects.filter(depth=1).order_by("-numchild").first()
+        province = Unit.objects.filter(depth=PROVINCE_DEPTH).order_by("-numchild").first()
         qs = selectors.subtree(province)
         print(f"\nsubtree of {province.name} ({province.numchild} communes): SQL\n  {qs.query}")
         if connection.vendor != "postgresql":
@@ -287,13 +201,15 @@ class Worker:
     def measure(self) -> None:
         from django.contrib.auth import get_user_model
 
+        from trienkhai.bench.gen_tree import CELL_DEPTH, COMMUNE_DEPTH, PROVINCE_DEPTH
+        from trienkhai.bench.run_timing import percentiles  # as `trienkhai bench run`
         from trienkhai.org import rules, selectors
         from trienkhai.org.models import Unit
 
         rng = random.Random(20251)
-        provinces = list(Unit.objects.filter(depth=1))
-        communes = rng.sample(list(Unit.objects.filter(depth=2)), 200)
-        leaves = rng.sample(list(Unit.objects.filter(depth=3)), 200)
+        provinces = list(Unit.objects.filter(depth=PROVINCE_DEPTH))
+        communes = rng.sample(list(Unit.objects.filter(depth=COMMUNE_DEPTH)), 200)
+        leaves = rng.sample(list(Unit.objects.filter(depth=CELL_DEPTH)), 200)
         User = get_user_model()
         admin = User.objects.get(username="bench_admin")
         manager = User.objects.get(username="bench_province_manager")
@@ -351,8 +267,7 @@ class Worker:
                 result = fn()
                 times.append((time.perf_counter() - t0) * 1000)
                 rows.append(result if isinstance(result, int) else len(result))
-            p50 = statistics.median(times)
-            p95 = statistics.quantiles(times, n=20, method="inclusive")[18]
+            p50, p95 = percentiles(times)
             print(f"| {label} | {statistics.mean(rows):,.0f} | {p50:.2f} | {p95:.2f} |", flush=True)
 
 

@@ -1,0 +1,1 @@
+"""Benchmark tooling shipped with the product (`trienkhai bench ...`), never run by the tests."""

@@ -1,0 +1,393 @@
+"""Bounds of the plans pages: the dashboard, the compliance matrix and the task list, in bare SQL.
+
+Each function computes what its page shows, the way a person would write it by hand against
+the tables: the same filters and the same rules (a task's chart bucket, a compliance cell's
+state), without the ORM, the forms and the template. See plans/dashboard.py, compliance.py and
+selectors_tasks.py for the rules restated here.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from trienkhai.documents.models import ISSUED_STATES, RelationKind
+from trienkhai.org.models import Unit
+from trienkhai.plans.models import CLOSED_STATUSES, OPEN_STATUSES, Rollup, TaskStatus
+
+from .bounds_common import fetch, local_date, placeholders, prefix
+
+OPEN = [str(s) for s in OPEN_STATUSES]
+CLOSED = [str(s) for s in CLOSED_STATUSES]
+ISSUED = [str(s) for s in ISSUED_STATES]
+MATCH_KINDS = [str(RelationKind.IMPLEMENTS), str(RelationKind.BASED_ON)]
+LIST_SIZE = 20  # plans.dashboard.LIST_SIZE
+DUE_SOON_DAYS = 14  # plans.dashboard.DUE_SOON_DAYS
+
+
+# --- tasks ----------------------------------------------------------------------------------------
+def _bucket_columns(today: dt.date, soon_days: int) -> tuple[str, list]:
+    """Conditional counts of the dashboard's status buckets (overdue open work apart)."""
+    soon_end = today + dt.timedelta(days=soon_days)
+    opened = f"t.status IN ({placeholders(OPEN)})"
+    not_late = "(t.deadline_end IS NULL OR t.deadline_end >= %s)"
+    cols, params = ["COUNT(*)"], []
+    for status in (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.POSTPONED):
+        cols.append(f"COUNT(CASE WHEN t.status = %s AND {not_late} THEN 1 END)")
+        params += [str(status), today]
+    cols.append(f"COUNT(CASE WHEN {opened} AND t.deadline_end < %s THEN 1 END)")
+    params += [*OPEN, today]
+    for status in (TaskStatus.DONE, TaskStatus.DONE_LATE, TaskStatus.CANCELLED):
+        cols.append("COUNT(CASE WHEN t.status = %s THEN 1 END)")
+        params.append(str(status))
+    cols.append(f"COUNT(CASE WHEN {opened} AND t.deadline_end BETWEEN %s AND %s THEN 1 END)")
+    params += [*OPEN, today, soon_end]
+    return ", ".join(cols), params
+
+
+BUCKET_KEYS = [
+    "total",
+    "not_started",
+    "in_progress",
+    "postponed",
+    "overdue",
+    "done",
+    "done_late",
+    "cancelled",
+    "due_soon",
+]
+
+
+def task_counts_by_branch(path: str, today: dt.date) -> dict[str, dict[str, int]]:
+    """Tasks led or assigned in the subtree, counted per bucket and per child branch."""
+    width = len(path) + Unit.steplen
+    cols, params = _bucket_columns(today, DUE_SOON_DAYS)
+    rows = fetch(
+        f"""SELECT CASE WHEN lu.path LIKE %s THEN substr(lu.path, 1, {width}) ELSE 'outside' END,
+               {cols}
+        FROM plans_task t
+        JOIN org_unit lu ON lu.id = t.lead_unit_id
+        LEFT JOIN org_unit ab ON ab.id = t.assigned_by_id
+        WHERE lu.path LIKE %s OR ab.path LIKE %s
+        GROUP BY 1""",
+        [prefix(path), *params, prefix(path), prefix(path)],
+    )
+    return {row[0]: dict(zip(BUCKET_KEYS, row[1:], strict=True)) for row in rows}
+
+
+def task_lists(path: str, today: dt.date, size: int = LIST_SIZE) -> tuple[list, list]:
+    """The dashboard's two lists: overdue work, oldest first; work due soon, nearest first."""
+    columns = """SELECT t.id, t.title, t.deadline, t.deadline_precision, t.deadline_end,
+               t.status, t.progress, lu.name, p.title
+        FROM plans_task t
+        JOIN org_unit lu ON lu.id = t.lead_unit_id
+        LEFT JOIN org_unit ab ON ab.id = t.assigned_by_id
+        LEFT JOIN plans_programme p ON p.id = t.programme_id"""
+    subtree = "(lu.path LIKE %s OR ab.path LIKE %s)"
+    opened = f"t.status IN ({placeholders(OPEN)})"
+    overdue = fetch(
+        f"""{columns} WHERE {subtree} AND {opened} AND t.deadline_end < %s
+        ORDER BY t.deadline_end, t.id LIMIT {size}""",
+        [prefix(path), prefix(path), *OPEN, today],
+    )
+    soon = fetch(
+        f"""{columns} WHERE {subtree} AND {opened} AND t.deadline_end BETWEEN %s AND %s
+        ORDER BY t.deadline_end, t.id LIMIT {size}""",
+        [prefix(path), prefix(path), *OPEN, today, today + dt.timedelta(days=DUE_SOON_DAYS)],
+    )
+    return overdue, soon
+
+
+# --- compliance cells -----------------------------------------------------------------------------
+def _verdict(issuer: str) -> tuple[str, list]:
+    """'done'/'late' by the earliest complying document issued by `issuer` (SQL over the outer
+    t, r, u aliases), NULL without one."""
+    sql = f"""(SELECT CASE WHEN d.issued_on <= r.due_on THEN 'done' ELSE 'late' END
+        FROM documents_document d
+        WHERE {issuer} AND d.doc_type = r.doc_type
+          AND d.status IN ({placeholders(ISSUED)}) AND d.issued_on IS NOT NULL
+          AND ((r.implements_id IS NULL AND d.issued_on >= {local_date("r.created_at")})
+               OR EXISTS (SELECT 1 FROM documents_documentrelation rel
+                          WHERE rel.source_id = d.id AND rel.target_id = r.implements_id
+                            AND rel.kind IN ({placeholders(MATCH_KINDS)})))
+        ORDER BY d.issued_on, d.id LIMIT 1)"""
+    return sql, [*ISSUED, *MATCH_KINDS]
+
+
+SUCCESSORS = """(SELECT s1.successor_id FROM org_unitsuccession s1 WHERE s1.predecessor_id = t.unit_id
+    UNION SELECT s2.successor_id FROM org_unitsuccession s1
+          JOIN org_unitsuccession s2 ON s2.predecessor_id = s1.successor_id
+          WHERE s1.predecessor_id = t.unit_id
+    UNION SELECT s3.successor_id FROM org_unitsuccession s1
+          JOIN org_unitsuccession s2 ON s2.predecessor_id = s1.successor_id
+          JOIN org_unitsuccession s3 ON s3.predecessor_id = s2.successor_id
+          WHERE s1.predecessor_id = t.unit_id)"""
+
+
+def cell_state(today: dt.date) -> tuple[str, list]:
+    """The state of a compliance cell (alias t: the target row, r: its requirement, u: its unit):
+    the unit's own earliest document, else (a unit that ended) a successor's, else missing or
+    overdue by the due date."""
+    own, own_params = _verdict("d.issuer_unit_id = t.unit_id")
+    succ, succ_params = _verdict(f"d.issuer_unit_id IN {SUCCESSORS}")
+    sql = f"""COALESCE({own},
+        CASE WHEN u.ended_on IS NOT NULL THEN {succ} END,
+        CASE WHEN r.due_on >= %s THEN 'missing' ELSE 'overdue' END)"""
+    return sql, [*own_params, *succ_params, today]
+
+
+CELLS = """FROM plans_requirementtarget t
+    JOIN plans_requirement r ON r.id = t.requirement_id
+    JOIN org_unit u ON u.id = t.unit_id"""
+
+
+def compliance_by_branch(path: str, today: dt.date) -> dict[str, dict[str, int]]:
+    """Compliance cells of the subtree by child branch and state."""
+    width = len(path) + Unit.steplen
+    state, params = cell_state(today)
+    rows = fetch(
+        f"""SELECT branch, state, COUNT(*) FROM (
+            SELECT substr(u.path, 1, {width}) AS branch, {state} AS state
+            {CELLS} WHERE u.path LIKE %s) cells
+        GROUP BY branch, state""",
+        [*params, prefix(path)],
+    )
+    out: dict[str, dict[str, int]] = {}
+    for branch, state_name, n in rows:
+        out.setdefault(branch, {})[state_name] = n
+    return out
+
+
+# --- indicators and reports -----------------------------------------------------------------------
+def indicator_values(path: str, today: dt.date) -> list[tuple]:
+    """Indicators with a deadline in the subtree, with their value: the sum of the latest
+    counted measurement of each unit, up to today or the target's end (selectors_programmes)."""
+    cutoff = "CASE WHEN i.target_end < %s THEN i.target_end ELSE %s END"
+    totals = fetch(
+        f"""SELECT m.indicator_id, SUM(m.value), MAX(m.measured_on)
+        FROM plans_measurement m
+        JOIN plans_indicator i ON i.id = m.indicator_id
+        JOIN org_unit iu ON iu.id = i.unit_id
+        WHERE iu.path LIKE %s AND i.target_end IS NOT NULL AND m.measured_on <= {cutoff}
+          AND (m.unit_id = i.unit_id OR (i.by_subunits AND i.rollup = %s))
+          AND NOT EXISTS (
+            SELECT 1 FROM plans_measurement n
+            WHERE n.indicator_id = m.indicator_id AND n.unit_id = m.unit_id
+              AND n.measured_on <= {cutoff}
+              AND (n.measured_on > m.measured_on OR (n.measured_on = m.measured_on AND n.id > m.id)))
+        GROUP BY m.indicator_id""",
+        [prefix(path), today, today, str(Rollup.SUM), today, today],
+    )
+    values = {pk: (total, last_on) for pk, total, last_on in totals}
+    rows = fetch(
+        """SELECT i.id, i.direction, i.target_value, i.target_end, i.baseline_value,
+               i.baseline_year
+        FROM plans_indicator i JOIN org_unit iu ON iu.id = i.unit_id
+        WHERE iu.path LIKE %s AND i.target_end IS NOT NULL""",
+        [prefix(path)],
+    )
+    return [(*row, *values.get(row[0], (None, None))) for row in rows]
+
+
+@dataclass(frozen=True)
+class DuePeriod:
+    """A schedule's last due period, worked out before timing (date arithmetic, no data)."""
+
+    schedule_id: int
+    parent_id: int
+    parent_path: str
+    kinds: tuple
+    start: dt.date
+    end: dt.date
+
+
+def due_periods(path: str, today: dt.date) -> list[DuePeriod]:
+    """The schedules that bind the subtree (set at the unit, above it or below it) and their
+    last due period, by the product's own calendar rules (plans.reports)."""
+    from django.db.models import Q
+
+    from trienkhai.plans.models import ReportSchedule
+    from trienkhai.plans.reports import due_periods as periods_of
+
+    from .bounds_common import ancestor_paths
+
+    schedules = ReportSchedule.objects.filter(
+        Q(parent_unit__path__in=ancestor_paths(path, Unit.steplen))
+        | Q(parent_unit__path__startswith=path),
+        starts_on__lte=today,
+    ).select_related("parent_unit")
+    out = []
+    for schedule in schedules:
+        for period in periods_of(schedule, today, limit=1):
+            out.append(
+                DuePeriod(
+                    schedule.pk,
+                    schedule.parent_unit_id,
+                    schedule.parent_unit.path,
+                    tuple(schedule.unit_kinds),
+                    period.start,
+                    period.end,
+                )
+            )
+    return out
+
+
+def reports_expected(path: str, periods: list[DuePeriod]) -> list[tuple[int, int, int]]:
+    """(schedule, units expected, reports submitted) for each schedule's last due period."""
+    out = []
+    for p in periods:
+        (row,) = fetch(
+            f"""SELECT COUNT(*), COUNT(CASE WHEN EXISTS (
+                    SELECT 1 FROM plans_report rp WHERE rp.schedule_id = %s AND rp.unit_id = u.id
+                      AND rp.period_start = %s AND rp.status = 'submitted') THEN 1 END)
+            FROM org_unit u
+            WHERE u.path LIKE %s AND u.path LIKE %s AND u.id <> %s
+              AND u.kind IN ({placeholders(p.kinds)})
+              AND (u.established_on IS NULL OR u.established_on <= %s)
+              AND (u.ended_on IS NULL OR u.ended_on > %s)""",
+            [p.schedule_id, p.start, prefix(p.parent_path), prefix(path), p.parent_id]
+            + [*p.kinds, p.end, p.end],
+        )
+        out.append((p.schedule_id, *row))
+    return out
+
+
+def reports_received(path: str, since: dt.date) -> int:
+    (row,) = fetch(
+        """SELECT COUNT(*) FROM plans_report rp JOIN org_unit u ON u.id = rp.unit_id
+        WHERE u.path LIKE %s AND rp.status = 'submitted'
+          AND (rp.period_end >= %s)""",
+        [prefix(path), since],
+    )
+    return row[0]
+
+
+# --- the pages ------------------------------------------------------------------------------------
+def dashboard(path: str, today: dt.date, periods: list[DuePeriod]) -> dict:
+    """Every number of a unit's dashboard: tasks and compliance by branch, the two lists, the
+    branches' names, indicators with their values, reports owed and received."""
+    tasks = task_counts_by_branch(path, today)
+    cells = compliance_by_branch(path, today)
+    overdue, soon = task_lists(path, today)
+    branches = [b for b in {*tasks, *cells} if b not in (path, "outside")]
+    names = fetch(
+        f"SELECT id, path, name FROM org_unit WHERE path IN ({placeholders(branches)})", branches
+    )
+    totals = {key: sum(row[key] for row in tasks.values()) for key in BUCKET_KEYS}
+    states: dict[str, int] = {}
+    for counts in cells.values():
+        for state, n in counts.items():
+            states[state] = states.get(state, 0) + n
+    return {
+        "tasks": totals,
+        "compliance": states,
+        "lists": (len(overdue), len(soon)),
+        "branches": len(names),
+        "indicators": len(indicator_values(path, today)),
+        "reports": reports_expected(path, periods),
+        "received": reports_received(path, dt.date(today.year, 1, 1)),
+    }
+
+
+def compliance_matrix(
+    scope_path: str, unit_id: int, unit_path: str, today: dt.date, columns: int, page_size: int
+) -> dict:
+    """The matrix of the requirements set by a unit or applying under it, as a manager of
+    `scope_path` sees it: counts per requirement and state, counts per sub-tree one level below
+    the requirements' common parent, and the cells of the first page of units."""
+    reqs = fetch(
+        """SELECT r.id, pu.path FROM plans_requirement r JOIN org_unit pu ON pu.id = r.parent_unit_id
+        WHERE r.set_by_id = %s OR pu.path LIKE %s ORDER BY r.due_on, r.id LIMIT %s""",
+        [unit_id, prefix(unit_path), columns + 1],
+    )[:columns]
+    ids = [pk for pk, _path in reqs]
+    base = _common_base([path for _pk, path in reqs])
+    state, params = cell_state(today)
+    visible = f"t.requirement_id IN ({placeholders(ids)}) AND u.path LIKE %s"
+    cells = f"SELECT t.requirement_id AS req, t.unit_id AS unit, u.path AS path, {state} AS state"
+    by_column = fetch(
+        f"""SELECT req, state, COUNT(*) FROM ({cells} {CELLS} WHERE {visible}) c
+        GROUP BY req, state""",
+        [*params, *ids, prefix(scope_path)],
+    )
+    (deepest,) = fetch(f"SELECT MAX(u.depth) {CELLS} WHERE {visible}", [*ids, prefix(scope_path)])[
+        0
+    ]
+    groups, names = [], []
+    base_depth = len(base) // Unit.steplen
+    if base and (deepest or 0) > base_depth:
+        width = (base_depth + 1) * Unit.steplen
+        groups = fetch(
+            f"""SELECT substr(path, 1, {width}) AS grp, req, state, COUNT(*)
+            FROM ({cells} {CELLS} WHERE {visible}) c GROUP BY grp, req, state""",
+            [*params, *ids, prefix(scope_path)],
+        )
+        paths = sorted({row[0] for row in groups})
+        names = fetch(
+            f"SELECT id, path, name FROM org_unit WHERE path IN ({placeholders(paths)})", paths
+        )
+    units = fetch(
+        f"""SELECT DISTINCT t.unit_id, u.path {CELLS} WHERE {visible}
+        ORDER BY u.path LIMIT {page_size}""",
+        [*ids, prefix(scope_path)],
+    )
+    unit_ids = [pk for pk, _path in units]
+    page = fetch(
+        f"""{cells}, u.name, u.ended_on {CELLS}
+        WHERE {visible} AND t.unit_id IN ({placeholders(unit_ids)})
+        ORDER BY u.path, t.requirement_id""",
+        [*params, *ids, prefix(scope_path), *unit_ids],
+    )
+    counts: dict[str, int] = {}
+    for _req, state_name, n in by_column:
+        counts[state_name] = counts.get(state_name, 0) + n
+    return {"requirements": len(ids), "states": counts, "groups": len(names), "cells": len(page)}
+
+
+def _common_base(paths: list[str]) -> str:
+    """The path of the deepest unit above every requirement's parent unit (compliance)."""
+    if not paths:
+        return ""
+    base = paths[0]
+    for path in paths[1:]:
+        n = 0
+        while n < min(len(base), len(path)) and base[n] == path[n]:
+            n += 1
+        base = base[: n - n % Unit.steplen]
+    return base
+
+
+def task_list(path: str, today: dt.date, page: int, page_size: int, soon_days: int) -> dict:
+    """The task list filtered to open work led or coordinated in a subtree, by deadline: the
+    counts above the list and one page of rows (selectors_tasks; the filter lies inside the
+    manager's scope, so it decides visibility too)."""
+    in_subtree = "SELECT id FROM org_unit WHERE path LIKE %s"
+    where = f"""(t.lead_unit_id IN ({in_subtree})
+        OR t.id IN (SELECT c.task_id FROM plans_taskcoordination c
+                    WHERE c.unit_id IN ({in_subtree})))
+        AND t.status IN ({placeholders(OPEN)})"""
+    where_params = [prefix(path), prefix(path), *OPEN]
+    opened = f"t.status IN ({placeholders(OPEN)})"
+    soon_end = today + dt.timedelta(days=soon_days)
+    (counts,) = fetch(
+        f"""SELECT COUNT(*), COUNT(CASE WHEN {opened} THEN 1 END),
+            COUNT(CASE WHEN {opened} AND t.deadline_end < %s THEN 1 END),
+            COUNT(CASE WHEN {opened} AND t.deadline_end BETWEEN %s AND %s THEN 1 END),
+            COUNT(CASE WHEN t.status = 'done' THEN 1 END),
+            COUNT(CASE WHEN t.status = 'done_late' THEN 1 END)
+        FROM plans_task t WHERE {where}""",
+        [*OPEN, *OPEN, today, *OPEN, today, soon_end, *where_params],
+    )
+    rows = fetch(
+        f"""SELECT t.id, t.title, t.deadline, t.deadline_precision, t.deadline_end, t.status,
+            t.progress, t.weight, lu.name, ab.name, p.title,
+            CASE WHEN {opened} AND t.deadline_end BETWEEN %s AND %s THEN 1 ELSE 0 END
+        FROM plans_task t
+        JOIN org_unit lu ON lu.id = t.lead_unit_id
+        LEFT JOIN org_unit ab ON ab.id = t.assigned_by_id
+        LEFT JOIN plans_programme p ON p.id = t.programme_id
+        WHERE {where}
+        ORDER BY t.deadline_end ASC NULLS LAST, t.id ASC
+        LIMIT {page_size} OFFSET {(page - 1) * page_size}""",
+        [*OPEN, today, soon_end, *where_params],
+    )
+    keys = ["total", "open", "overdue", "due_soon", "done", "done_late"]
+    return {**dict(zip(keys, counts, strict=True)), "rows": len(rows)}
