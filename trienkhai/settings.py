@@ -310,6 +310,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trienkhai.plans.jobs.send_daily_digests",
         "schedule": crontab(hour=6, minute=30),
     },
+    # The task tallies of the whole-tree dashboard folded back to one row per key (plans.tallies).
+    "plans-fold-task-tallies": {
+        "task": "trienkhai.plans.jobs.fold_task_tallies",
+        "schedule": crontab(hour=2, minute=15),
+    },
     # Spent survey codes are rewritten so PostgreSQL keeps no trace of the order of their use.
     "surveys-reseal-codes": {
         "task": "trienkhai.surveys.jobs.reseal_codes",

@@ -219,6 +219,13 @@ def test_the_task_list_bound_counts_what_the_list_shows(world):
     )
     assert {k: bound[k] for k in counts} == counts
     assert counts["total"] == 60 and bound["rows"] == 50
+    # The page as the view reads it: the same counts in one pass, then the rows of a page.
+    listed, page = selectors_tasks.list_page(selectors_tasks.visible_tasks(user), filters, 2, 50)
+    assert listed == counts
+    assert page.number == 2 and len(page.object_list) == 10
+    assert bounds_plans.task_list(
+        world.province.path, timezone.localdate(), 2, 50, selectors_tasks.DUE_SOON_DAYS
+    ) == {**counts, "rows": 10}
 
 
 def test_the_search_bound_finds_what_the_register_finds(world):

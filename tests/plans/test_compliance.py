@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.plans.test_requirements import CONGRESS_DAY, GRASSROOTS, issue, set_requirement
@@ -112,7 +113,7 @@ def test_without_a_document_to_implement_only_documents_from_the_day_it_was_set_
 ):
     issue(tree.ward, "01-QC/ĐU", dt.date(2015, 5, 1))
     requirement = set_requirement(city_secretary, tree.city, due_on=dt.date(2099, 12, 31))
-    today = requirement.created_at.date()
+    today = timezone.localdate(requirement.created_at)  # the day in Việt Nam, as the rule
 
     assert states(city_secretary, [requirement], today)[AN_HOI] == [MISSING]
     issue(tree.ward, "02-QC/ĐU", today)

@@ -166,9 +166,11 @@ def test_overdue_list_keeps_the_twenty_oldest(world):
     assert ends == sorted(ends)
 
 
-def test_status_counts_and_compliance_take_one_grouped_query_each(world, django_assert_num_queries):
+def test_status_counts_and_compliance_take_few_grouped_queries(world, django_assert_num_queries):
+    """Tasks: one grouped query over the work led in the subtree and one count of the work it
+    assigned outside (each can use an index; `led OR assigned` in one query could not)."""
     make_requirement(world.city, [world.ward, world.sibling], due_on=days(-1))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         rows = dashboard.task_counts_by_branch(world.city, timezone.localdate())
     with django_assert_num_queries(1):
         cells = dashboard.compliance_by_branch(world.city, timezone.localdate())
@@ -420,3 +422,27 @@ def test_a_committee_sees_the_tasks_it_gave_to_a_unit_outside_its_subtree(tree, 
     outside = [b for b in board.branches if b.outside]
     assert len(outside) == 1 and outside[0].tasks == 1 and outside[0].overdue == 1
     assert all(b.unit is None or b.unit.path.startswith(tree.city.path) for b in board.branches)
+
+
+def test_the_lists_merge_work_led_here_and_work_given_outside_by_deadline(tree):
+    """The overdue and due-soon lists take the first tasks of the work led in the subtree and of
+    the work assigned outside it, in one order, and skip a part that has none."""
+    from trienkhai.org import services as org_services
+
+    ubnd = org_services.unit_create(
+        actor=None, parent=None, kind=UnitKind.PEOPLES_COMMITTEE, name="UBND thành phố Bến Tre"
+    )
+    for n in range(3):
+        make_task(f"Giao UBND {n}", ubnd, assigned_by=tree.city, deadline=days(-30 + 2 * n))
+        make_task(f"Thành ủy {n}", tree.ward, assigned_by=tree.city, deadline=days(-29 + 2 * n))
+    make_task("Sắp đến hạn", ubnd, assigned_by=tree.city, deadline=days(3))
+    make_task("Ngoài, không do thành ủy giao", ubnd, deadline=days(-50))
+    board = dashboard.dashboard_for(tree.city, list_size=4)
+    assert [t.title for t in board.overdue] == [
+        "Giao UBND 0",
+        "Thành ủy 0",
+        "Giao UBND 1",
+        "Thành ủy 1",
+    ]
+    assert [t.title for t in board.due_soon] == ["Sắp đến hạn"]
+    assert board.overdue_count == 6 and board.due_soon_count == 1

@@ -93,6 +93,8 @@ SITE_PAGES = [
     ("list filtered", reverse("plans:task_list") + "?status=overdue", GET, EVERYONE),
     ("my units' tasks", reverse("plans:task_mine"), GET, EVERYONE),
     ("export", reverse("plans:task_export"), GET, EVERYONE),
+    ("export as CSV", reverse("plans:task_export_csv"), GET, EVERYONE),
+    ("my units' export as CSV", reverse("plans:task_export_csv") + "?mine=1", GET, EVERYONE),
     ("unit picker", reverse("plans:task_pick_unit") + "?q=phuong", GET, EVERYONE),
     ("document picker", reverse("plans:task_pick_document") + "?q=kh", GET, EVERYONE),
     ("task picker", reverse("plans:task_pick_task") + "?q=nhiem", GET, EVERYONE),
@@ -213,6 +215,7 @@ def test_every_task_page_is_in_the_matrix():
         "task_list",
         "task_mine",
         "task_export",
+        "task_export_csv",
         "task_pick_unit",
         "task_pick_document",
         "task_pick_task",
@@ -281,6 +284,9 @@ def test_a_ward_edits_its_own_tasks_reports_sees_what_its_ancestors_assigned_nev
     assert refresh(to_sibling).status == TaskStatus.NOT_STARTED
     exported = b"".join(client.get(reverse("plans:task_export")).streaming_content)
     assert len(exported) > 0
+    as_csv = b"".join(client.get(reverse("plans:task_export_csv")).streaming_content)
+    assert "Thành ủy giao phường An Hội" in as_csv.decode()
+    assert "Phú Khương" not in as_csv.decode()
     assert not rules.can_view_task(ward_clerk, to_sibling)
 
 

@@ -1,4 +1,5 @@
-"""The results leave the system as files: tables, anonymised raw data, the Word report."""
+"""The results leave the system as files: tables and the Word report (the anonymised raw data:
+test_raw_data.py)."""
 
 import io
 
@@ -6,8 +7,6 @@ import pytest
 from django.urls import reverse
 from docx import Document as WordDocument
 from openpyxl import load_workbook
-
-from trienkhai.surveys.models import Response
 
 from .builders import congress_survey
 from .test_results import SIBLING, WARD, submit
@@ -66,46 +65,6 @@ def test_results_workbook_of_a_small_group_carries_no_numbers(world, login, city
     book = workbook(login(city_secretary).get(url, {"group": w.cadres.pk}))
     assert "Câu 1" not in book.sheetnames and "Theo đối tượng" not in book.sheetnames
     assert cells(book["Kết quả"]) == [[HIDDEN]]
-
-
-def test_raw_data_has_no_id_a_random_order_and_months_only(world, login, propaganda_officer):
-    w = world
-    url = reverse("surveys:results_raw_xlsx", args=[w.survey.pk])
-    book = workbook(login(propaganda_officer).get(url))
-    rows = cells(book["Dữ liệu"])
-    head, data = rows[0], rows[1:]
-    assert head[:3] == ["Tháng nhận phiếu", "Đối tượng", "Đơn vị"]
-    assert not any("id" in str(h).lower() for h in head)
-    assert len(data) == 10
-    assert {r[0] for r in data} == {"09-2020"}
-    ids = {str(pk) for pk in Response.objects.values_list("pk", flat=True)}
-    assert not ids & {str(v) for r in rows for v in r}
-    # The builder's codes repeat from part to part (C1.. in each): columns are numbered C1..C8.
-    years = [r[head.index("C6")] for r in data]
-    submitted = [float(spec[2]) for spec in WARD + SIBLING]
-    assert sorted(years) == sorted(submitted)
-    assert years != submitted  # ordered by the random keys, not by arrival
-    # Multiple choice as 1/0 columns; the grid row by row; "other" texts in their column.
-    assert {r[head.index("C2.1")] for r in data} <= {0, 1}
-    assert "Qua bạn bè" in {r[head.index("C2 - khác")] for r in data}
-
-
-def test_raw_data_names_group_and_unit_only_for_cells_of_five(world, login, propaganda_officer):
-    w = world
-    url = reverse("surveys:results_raw_xlsx", args=[w.survey.pk])
-    data = cells(workbook(login(propaganda_officer).get(url))["Dữ liệu"])[1:]
-    named = [(r[1], r[2]) for r in data]
-    assert named.count(("Đảng viên", "Đảng ủy Phường An Hội")) == 6
-    assert named.count((None, None)) == 4  # the sibling's four cadres are not named
-
-
-def test_raw_data_of_fewer_than_five_forms_is_withheld(tree, login, propaganda_officer):
-    w = congress_survey(tree)
-    submit(w, WARD[:3])
-    url = reverse("surveys:results_raw_xlsx", args=[w.survey.pk])
-    rows = cells(workbook(login(propaganda_officer).get(url))["Dữ liệu"])
-    assert rows[1][0] == HIDDEN and not any(rows[1][1:])
-    assert len(rows) == 2
 
 
 def test_word_report_has_the_numbers_tables_and_charts(world, login, city_secretary):

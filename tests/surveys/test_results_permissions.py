@@ -15,7 +15,8 @@ from .builders import congress_survey
 from .test_results import SIBLING, WARD, submit
 
 RESULTS_VIEWS = ["results", "results_chart", "results_xlsx", "results_docx"]
-ALL_VIEWS = [*RESULTS_VIEWS, "results_raw_xlsx", "quota"]
+RAW_VIEWS = ["results_raw_xlsx", "results_raw_csv"]
+ALL_VIEWS = [*RESULTS_VIEWS, *RAW_VIEWS, "quota"]
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ EXPECTED = {
 def test_permission_matrix(world, tree, client, who, view):
     client.force_login(persona(who, tree))
     results, raw, quota = EXPECTED[who]
-    expected = {"results_raw_xlsx": raw, "quota": quota}.get(view, results)
+    expected = {"results_raw_xlsx": raw, "results_raw_csv": raw, "quota": quota}.get(view, results)
     assert client.get(url(world, view)).status_code == expected
 
 
@@ -88,6 +89,7 @@ def test_ward_clerk_cannot_open_results_or_raw_data(world, login, ward_clerk):
     client = login(ward_clerk)
     assert client.get(url(world, "results")).status_code == 403
     assert client.get(url(world, "results_raw_xlsx")).status_code == 403
+    assert client.get(url(world, "results_raw_csv")).status_code == 403
     page = client.get(url(world, "results"), {"answers": world.q_idea.pk})
     assert page.status_code == 403
 
@@ -95,7 +97,15 @@ def test_ward_clerk_cannot_open_results_or_raw_data(world, login, ward_clerk):
 def test_viewer_sees_results_without_the_raw_data_link(world, login, viewer):
     page = login(viewer).get(url(world, "results")).content.decode()
     assert reverse("surveys:results_xlsx", args=[world.survey.pk]) in page
-    assert reverse("surveys:results_raw_xlsx", args=[world.survey.pk]) not in page
+    for name in RAW_VIEWS:
+        assert reverse(f"surveys:{name}", args=[world.survey.pk]) not in page
+
+
+def test_manager_sees_both_raw_data_links(world, login, propaganda_officer):
+    page = login(propaganda_officer).get(url(world, "results")).content.decode()
+    for name in RAW_VIEWS:
+        assert reverse(f"surveys:{name}", args=[world.survey.pk]) in page
+    assert "Dữ liệu thô đã ẩn danh (CSV)" in page
 
 
 def test_unknown_survey_and_question_are_not_found(world, login, city_secretary):

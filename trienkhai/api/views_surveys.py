@@ -49,7 +49,7 @@ from trienkhai.surveys.models import (
 )
 from trienkhai.surveys.responses import AnswerErrors, CodeProblem, code_check, response_submit
 from trienkhai.surveys.results import HIDDEN_MESSAGE, crosstabs, results_for, returns_by_group
-from trienkhai.surveys.structure import load, question_numbers, standard_choices
+from trienkhai.surveys.structure import current, load, question_numbers, standard_choices
 from trienkhai.surveys.views_results import ResultsFilter
 
 from .conventions import ApiView, etag_of, idempotent_create, revision_from, stale
@@ -997,7 +997,7 @@ class RespondForm(_Respond):
             "title": survey.title,
             "intro": survey.intro,
             "closes_on": survey.closes_on,
-            "sections": [s for s in sections_data(load(survey)) if s["questions"]],
+            "sections": [s for s in sections_data(current(survey)) if s["questions"]],
         }
         return _private(Response(RespondFormOut(data).data))
 
@@ -1046,11 +1046,15 @@ class Respond(_Respond):
         code = self.checked_code(request)
         incoming = RespondIn(data=request.data)
         incoming.is_valid(raise_exception=True)
-        structure = load(code.survey)
+        structure = current(code.survey)
         data = canonical_answers(structure, incoming.validated_data["answers"])
         try:
             response_submit(
-                code_text=code.code, data=data, structure=structure, today=timezone.localdate()
+                code_text=code.code,
+                data=data,
+                structure=structure,
+                today=timezone.localdate(),
+                checked=code,
             )
         except CodeProblem as problem:
             status, error_code = PROBLEMS[problem.reason]

@@ -24,23 +24,46 @@ DUE_SOON_DAYS = 14  # plans.dashboard.DUE_SOON_DAYS
 
 
 # --- tasks ----------------------------------------------------------------------------------------
-def _bucket_columns(today: dt.date, soon_days: int) -> tuple[str, list]:
-    """Conditional counts of the dashboard's status buckets (overdue open work apart)."""
+def _bucket_columns(today: dt.date, soon_days: int, *, tally: bool = False) -> tuple[str, list]:
+    """Conditional counts of the dashboard's status buckets (overdue open work apart); with
+    `tally`, sums of the `n` of plans_tasktally rows (alias t, the same status and deadline end
+    columns) instead of counts of tasks."""
     soon_end = today + dt.timedelta(days=soon_days)
     opened = f"t.status IN ({placeholders(OPEN)})"
     not_late = "(t.deadline_end IS NULL OR t.deadline_end >= %s)"
-    cols, params = ["COUNT(*)"], []
+
+    def count(cond: str) -> str:
+        if tally:
+            return f"SUM(CASE WHEN {cond} THEN t.n ELSE 0 END)" if cond else "SUM(t.n)"
+        return f"COUNT(CASE WHEN {cond} THEN 1 END)" if cond else "COUNT(*)"
+
+    cols, params = [count("")], []
     for status in (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.POSTPONED):
-        cols.append(f"COUNT(CASE WHEN t.status = %s AND {not_late} THEN 1 END)")
+        cols.append(count(f"t.status = %s AND {not_late}"))
         params += [str(status), today]
-    cols.append(f"COUNT(CASE WHEN {opened} AND t.deadline_end < %s THEN 1 END)")
+    cols.append(count(f"{opened} AND t.deadline_end < %s"))
     params += [*OPEN, today]
     for status in (TaskStatus.DONE, TaskStatus.DONE_LATE, TaskStatus.CANCELLED):
-        cols.append("COUNT(CASE WHEN t.status = %s THEN 1 END)")
+        cols.append(count("t.status = %s"))
         params.append(str(status))
-    cols.append(f"COUNT(CASE WHEN {opened} AND t.deadline_end BETWEEN %s AND %s THEN 1 END)")
+    cols.append(count(f"{opened} AND t.deadline_end BETWEEN %s AND %s"))
     params += [*OPEN, today, soon_end]
     return ", ".join(cols), params
+
+
+def tallied_counts(path: str, today: dt.date) -> dict[str, dict[str, int]]:
+    """The same counts for a whole tree (a root unit), summed from plans_tasktally: the
+    product keeps those rows beside the tasks (plans.tallies), so the least the database must
+    do is sum them."""
+    cols, params = _bucket_columns(today, DUE_SOON_DAYS, tally=True)
+    rows = fetch(
+        f"""SELECT CASE WHEN t.lead_branch LIKE %s THEN t.lead_branch ELSE 'outside' END, {cols}
+        FROM plans_tasktally t
+        WHERE t.lead_branch LIKE %s OR t.assigner_root LIKE %s
+        GROUP BY 1""",
+        [prefix(path), *params, prefix(path), prefix(path)],
+    )
+    return {row[0]: dict(zip(BUCKET_KEYS, row[1:], strict=True)) for row in rows if row[1]}
 
 
 BUCKET_KEYS = [
@@ -57,43 +80,73 @@ BUCKET_KEYS = [
 
 
 def task_counts_by_branch(path: str, today: dt.date) -> dict[str, dict[str, int]]:
-    """Tasks led or assigned in the subtree, counted per bucket and per child branch."""
+    """Tasks led or assigned in the subtree, counted per bucket and per child branch: the work
+    led in the subtree by branch, then the work it assigned outside in one row (two queries,
+    each on an index; `led OR assigned` in one would read the whole table)."""
     width = len(path) + Unit.steplen
     cols, params = _bucket_columns(today, DUE_SOON_DAYS)
     rows = fetch(
-        f"""SELECT CASE WHEN lu.path LIKE %s THEN substr(lu.path, 1, {width}) ELSE 'outside' END,
-               {cols}
-        FROM plans_task t
-        JOIN org_unit lu ON lu.id = t.lead_unit_id
-        LEFT JOIN org_unit ab ON ab.id = t.assigned_by_id
-        WHERE lu.path LIKE %s OR ab.path LIKE %s
+        f"""SELECT substr(lu.path, 1, {width}), {cols}
+        FROM plans_task t JOIN org_unit lu ON lu.id = t.lead_unit_id
+        WHERE lu.path LIKE %s
         GROUP BY 1""",
-        [prefix(path), *params, prefix(path), prefix(path)],
+        [*params, prefix(path)],
     )
-    return {row[0]: dict(zip(BUCKET_KEYS, row[1:], strict=True)) for row in rows}
+    out = {row[0]: dict(zip(BUCKET_KEYS, row[1:], strict=True)) for row in rows}
+    (outside,) = fetch(
+        f"""SELECT {cols}
+        FROM plans_task t
+        JOIN org_unit ab ON ab.id = t.assigned_by_id
+        JOIN org_unit lu ON lu.id = t.lead_unit_id
+        WHERE ab.path LIKE %s AND lu.path NOT LIKE %s""",
+        [*params, prefix(path), prefix(path)],
+    )
+    if outside[0]:
+        out["outside"] = dict(zip(BUCKET_KEYS, outside, strict=True))
+    return out
 
 
-def task_lists(path: str, today: dt.date, size: int = LIST_SIZE) -> tuple[list, list]:
-    """The dashboard's two lists: overdue work, oldest first; work due soon, nearest first."""
+def task_lists(
+    path: str, today: dt.date, counts: dict[str, dict[str, int]], size: int = LIST_SIZE
+) -> tuple[list, list]:
+    """The dashboard's two lists: overdue work, oldest first; work due soon, nearest first. Each
+    the first rows of the work led in the subtree and of the work assigned outside it, merged;
+    a part the counts show empty is not asked."""
     columns = """SELECT t.id, t.title, t.deadline, t.deadline_precision, t.deadline_end,
                t.status, t.progress, lu.name, p.title
         FROM plans_task t
         JOIN org_unit lu ON lu.id = t.lead_unit_id
         LEFT JOIN org_unit ab ON ab.id = t.assigned_by_id
         LEFT JOIN plans_programme p ON p.id = t.programme_id"""
-    subtree = "(lu.path LIKE %s OR ab.path LIKE %s)"
+    parts = {
+        "led": ("lu.path LIKE %s", [prefix(path)]),
+        "outside": ("ab.path LIKE %s AND lu.path NOT LIKE %s", [prefix(path), prefix(path)]),
+    }
     opened = f"t.status IN ({placeholders(OPEN)})"
-    overdue = fetch(
-        f"""{columns} WHERE {subtree} AND {opened} AND t.deadline_end < %s
-        ORDER BY t.deadline_end, t.id LIMIT {size}""",
-        [prefix(path), prefix(path), *OPEN, today],
-    )
-    soon = fetch(
-        f"""{columns} WHERE {subtree} AND {opened} AND t.deadline_end BETWEEN %s AND %s
-        ORDER BY t.deadline_end, t.id LIMIT {size}""",
-        [prefix(path), prefix(path), *OPEN, today, today + dt.timedelta(days=DUE_SOON_DAYS)],
-    )
-    return overdue, soon
+    soon_end = today + dt.timedelta(days=DUE_SOON_DAYS)
+    lists = {
+        "overdue": ("t.deadline_end < %s", [today]),
+        "due_soon": ("t.deadline_end BETWEEN %s AND %s", [today, soon_end]),
+    }
+    out = []
+    for key, (when, when_params) in lists.items():
+        rows = []
+        for part, (where, where_params) in parts.items():
+            known = [
+                row
+                for branch, row in counts.items()
+                if (branch == "outside") == (part == "outside")
+            ]
+            if not sum(row[key] for row in known):
+                continue
+            rows += fetch(
+                f"""{columns} WHERE {where} AND {opened} AND {when}
+                ORDER BY t.deadline_end, t.id LIMIT {size}""",
+                [*where_params, *OPEN, *when_params],
+            )
+        rows.sort(key=lambda row: (row[4], row[0]))
+        out.append(rows[:size])
+    return out[0], out[1]
 
 
 # --- compliance cells -----------------------------------------------------------------------------
@@ -264,9 +317,11 @@ def reports_received(path: str, since: dt.date) -> int:
 def dashboard(path: str, today: dt.date, periods: list[DuePeriod]) -> dict:
     """Every number of a unit's dashboard: tasks and compliance by branch, the two lists, the
     branches' names, indicators with their values, reports owed and received."""
-    tasks = task_counts_by_branch(path, today)
+    # A root's tasks come from the tallies, as on the page (plans.tallies.covers).
+    root = len(path) == Unit.steplen
+    tasks = tallied_counts(path, today) if root else task_counts_by_branch(path, today)
     cells = compliance_by_branch(path, today)
-    overdue, soon = task_lists(path, today)
+    overdue, soon = task_lists(path, today, tasks)
     branches = [b for b in {*tasks, *cells} if b not in (path, "outside")]
     names = fetch(
         f"SELECT id, path, name FROM org_unit WHERE path IN ({placeholders(branches)})", branches
@@ -303,26 +358,30 @@ def compliance_matrix(
     state, params = cell_state(today)
     visible = f"t.requirement_id IN ({placeholders(ids)}) AND u.path LIKE %s"
     cells = f"SELECT t.requirement_id AS req, t.unit_id AS unit, u.path AS path, {state} AS state"
-    by_column = fetch(
-        f"""SELECT req, state, COUNT(*) FROM ({cells} {CELLS} WHERE {visible}) c
-        GROUP BY req, state""",
-        [*params, *ids, prefix(scope_path)],
-    )
     (deepest,) = fetch(f"SELECT MAX(u.depth) {CELLS} WHERE {visible}", [*ids, prefix(scope_path)])[
         0
     ]
     groups, names = [], []
     base_depth = len(base) // Unit.steplen
     if base and (deepest or 0) > base_depth:
+        # Counted by group and requirement: the columns are the groups' sums (each cell's state
+        # decided once, as compliance.build_matrix does).
         width = (base_depth + 1) * Unit.steplen
         groups = fetch(
             f"""SELECT substr(path, 1, {width}) AS grp, req, state, COUNT(*)
             FROM ({cells} {CELLS} WHERE {visible}) c GROUP BY grp, req, state""",
             [*params, *ids, prefix(scope_path)],
         )
+        by_column = [(req, state_name, n) for _grp, req, state_name, n in groups]
         paths = sorted({row[0] for row in groups})
         names = fetch(
             f"SELECT id, path, name FROM org_unit WHERE path IN ({placeholders(paths)})", paths
+        )
+    else:
+        by_column = fetch(
+            f"""SELECT req, state, COUNT(*) FROM ({cells} {CELLS} WHERE {visible}) c
+            GROUP BY req, state""",
+            [*params, *ids, prefix(scope_path)],
         )
     units = fetch(
         f"""SELECT DISTINCT t.unit_id, u.path {CELLS} WHERE {visible}
@@ -357,37 +416,48 @@ def _common_base(paths: list[str]) -> str:
 
 def task_list(path: str, today: dt.date, page: int, page_size: int, soon_days: int) -> dict:
     """The task list filtered to open work led or coordinated in a subtree, by deadline: the
-    counts above the list and one page of rows (selectors_tasks; the filter lies inside the
-    manager's scope, so it decides visibility too)."""
+    counts above the list and one page of rows (selectors_tasks.list_page; the filter lies
+    inside the manager's scope, so it decides visibility too). The keys of the set (id, status,
+    deadline) are the UNION of the led and the coordinated open tasks, counted and sorted in one
+    pass; the page's rows are then read by id."""
     in_subtree = "SELECT id FROM org_unit WHERE path LIKE %s"
-    where = f"""(t.lead_unit_id IN ({in_subtree})
-        OR t.id IN (SELECT c.task_id FROM plans_taskcoordination c
-                    WHERE c.unit_id IN ({in_subtree})))
-        AND t.status IN ({placeholders(OPEN)})"""
-    where_params = [prefix(path), prefix(path), *OPEN]
     opened = f"t.status IN ({placeholders(OPEN)})"
+    keys = f"""SELECT t.id, t.status, t.deadline_end FROM plans_task t
+        WHERE {opened} AND t.lead_unit_id IN ({in_subtree})
+        UNION
+        SELECT t.id, t.status, t.deadline_end FROM plans_task t
+        WHERE {opened} AND t.id IN (SELECT c.task_id FROM plans_taskcoordination c
+                                    WHERE c.unit_id IN ({in_subtree}))"""
+    keys_params = [*OPEN, prefix(path), *OPEN, prefix(path)]
+    k_open = f"k.status IN ({placeholders(OPEN)})"
     soon_end = today + dt.timedelta(days=soon_days)
-    (counts,) = fetch(
-        f"""SELECT COUNT(*), COUNT(CASE WHEN {opened} THEN 1 END),
-            COUNT(CASE WHEN {opened} AND t.deadline_end < %s THEN 1 END),
-            COUNT(CASE WHEN {opened} AND t.deadline_end BETWEEN %s AND %s THEN 1 END),
-            COUNT(CASE WHEN t.status = 'done' THEN 1 END),
-            COUNT(CASE WHEN t.status = 'done_late' THEN 1 END)
-        FROM plans_task t WHERE {where}""",
-        [*OPEN, *OPEN, today, *OPEN, today, soon_end, *where_params],
+    found = fetch(
+        f"""SELECT k.id, COUNT(*) OVER (), COUNT(CASE WHEN {k_open} THEN 1 END) OVER (),
+            COUNT(CASE WHEN {k_open} AND k.deadline_end < %s THEN 1 END) OVER (),
+            COUNT(CASE WHEN {k_open} AND k.deadline_end BETWEEN %s AND %s THEN 1 END) OVER (),
+            COUNT(CASE WHEN k.status = 'done' THEN 1 END) OVER (),
+            COUNT(CASE WHEN k.status = 'done_late' THEN 1 END) OVER ()
+        FROM ({keys}) k
+        ORDER BY k.deadline_end ASC NULLS LAST, k.id ASC
+        LIMIT {page_size} OFFSET {(page - 1) * page_size}""",
+        [*OPEN, *OPEN, today, *OPEN, today, soon_end, *keys_params],
     )
-    rows = fetch(
-        f"""SELECT t.id, t.title, t.deadline, t.deadline_precision, t.deadline_end, t.status,
+    ids = [row[0] for row in found]
+    rows = (
+        fetch(
+            f"""SELECT t.id, t.title, t.deadline, t.deadline_precision, t.deadline_end, t.status,
             t.progress, t.weight, lu.name, ab.name, p.title,
             CASE WHEN {opened} AND t.deadline_end BETWEEN %s AND %s THEN 1 ELSE 0 END
         FROM plans_task t
         JOIN org_unit lu ON lu.id = t.lead_unit_id
-        LEFT JOIN org_unit ab ON ab.id = t.assigned_by_id
+        JOIN org_unit ab ON ab.id = t.assigned_by_id
         LEFT JOIN plans_programme p ON p.id = t.programme_id
-        WHERE {where}
-        ORDER BY t.deadline_end ASC NULLS LAST, t.id ASC
-        LIMIT {page_size} OFFSET {(page - 1) * page_size}""",
-        [*OPEN, today, soon_end, *where_params],
+        WHERE t.id IN ({placeholders(ids)})""",
+            [*OPEN, today, soon_end, *ids],
+        )
+        if ids
+        else []
     )
-    keys = ["total", "open", "overdue", "due_soon", "done", "done_late"]
-    return {**dict(zip(keys, counts, strict=True)), "rows": len(rows)}
+    keys_out = ["total", "open", "overdue", "due_soon", "done", "done_late"]
+    counts = found[0][1:] if found else (0,) * len(keys_out)
+    return {**dict(zip(keys_out, counts, strict=True)), "rows": len(rows)}

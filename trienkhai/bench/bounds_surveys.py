@@ -44,33 +44,29 @@ def results(survey_id: int, number_question_ids: list[int], record_group: bool) 
 
 
 def number_stats(question_ids: list[int]) -> dict[int, tuple]:
-    """{question: (count, mean, min, max, median)} over the answers' numbers."""
+    """{question: (count, mean, min, max, median)} over the answers' numbers: one histogram
+    row per (question, number) read from the index in order, then the running count finds the
+    median — no sort of the answers (PERCENTILE_CONT sorts them all, spilling to disk)."""
     if not question_ids:
         return {}
-    where = f"question_id IN ({placeholders(question_ids)}) AND number IS NOT NULL"
-    if connection.vendor == "postgresql":
-        rows = fetch(
-            f"""SELECT question_id, COUNT(*), AVG(number), MIN(number), MAX(number),
-                PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY number)
-            FROM surveys_answer WHERE {where} GROUP BY question_id""",
-            question_ids,
-        )
-        return {row[0]: row[1:] for row in rows}
-    out = {}
     rows = fetch(
-        f"""SELECT question_id, COUNT(*), AVG(number), MIN(number), MAX(number)
-        FROM surveys_answer WHERE {where} GROUP BY question_id""",
+        f"""WITH histogram AS (
+            SELECT question_id, number, COUNT(*) AS n FROM surveys_answer
+            WHERE question_id IN ({placeholders(question_ids)}) AND number IS NOT NULL
+            GROUP BY question_id, number
+        ), running AS (
+            SELECT question_id, number, n,
+                SUM(n) OVER (PARTITION BY question_id ORDER BY number) AS below,
+                SUM(n) OVER (PARTITION BY question_id) AS total
+            FROM histogram
+        )
+        SELECT question_id, MAX(total), SUM(number * n) * 1.0 / MAX(total), MIN(number),
+            MAX(number), (MIN(number) FILTER (WHERE 2 * below >= total)
+                + MIN(number) FILTER (WHERE 2 * below > total)) / 2.0
+        FROM running GROUP BY question_id""",
         question_ids,
     )
-    for qid, n, mean, low, high in rows:  # SQLite has no median: the middle one or two rows
-        middle = fetch(
-            """SELECT number FROM surveys_answer WHERE question_id = %s AND number IS NOT NULL
-            ORDER BY number LIMIT %s OFFSET %s""",
-            [qid, 2 - n % 2, (n - 1) // 2],
-        )
-        median = sum(float(v) for (v,) in middle) / len(middle)
-        out[qid] = (n, mean, low, high, median)
-    return out
+    return {row[0]: row[1:] for row in rows}
 
 
 @dataclass

@@ -265,6 +265,11 @@ def write_tasks(
         )
         step("drawn and copied")
     step("indexes")
+    # Copied rows bypass the services: the dashboard's tallies are recounted from them.
+    from trienkhai.plans import tallies
+
+    tallies.rebuild()
+    step("tallies")
     return tasks, links
 
 

@@ -31,6 +31,7 @@ from .models import (
     UnitPeriod,
     UnitSuccession,
 )
+from .signals import unit_moved
 
 Role = ReorgEventUnit.Role
 # Event summaries and audit notes are records, written once in Vietnamese like the documents
@@ -281,7 +282,9 @@ def unit_rename(
 
 
 def _move_node(unit: Unit, new_parent: Unit) -> None:
+    old_path = _fresh(unit).path
     Unit.objects.move(_fresh(unit), _fresh(new_parent), pos="last-child")
+    unit_moved.send(sender=Unit, unit=unit, old_path=old_path, new_path=_fresh(unit).path)
 
 
 def _check_move_target(unit: Unit, new_parent: Unit) -> None:

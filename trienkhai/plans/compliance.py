@@ -443,19 +443,28 @@ def build_matrix(
     the common parent unit."""
     today = today or timezone.localdate()
     targets = visible_targets(user, requirements)
-    by_column = column_counts(targets, today)
+    base = common_base(requirements)
+    deepest = targets.aggregate(d=Max("unit__depth"))["d"] or 0
+    levels = list(range(1, max(deepest - base.depth, 0) + 1)) if base else []
+    level = level if level in levels else (levels[0] if levels else 0)
+    grouped = {}
+    if base and level:
+        # Every cell falls in one group: the columns are the sums of the groups, and each cell's
+        # state (a document lookup) is decided once for both.
+        grouped = group_counts(targets, today, base_depth=base.depth, level=level)
+        by_column: dict[int, Counts] = {}
+        for per_requirement in grouped.values():
+            for requirement_id, c in per_requirement.items():
+                by_column.setdefault(requirement_id, Counts()).add(c)
+    else:
+        by_column = column_counts(targets, today)
     counts = [by_column.get(r.pk, Counts()) for r in requirements]
     total = Counts()
     for c in counts:
         total.add(c)
 
-    base = common_base(requirements)
-    deepest = targets.aggregate(d=Max("unit__depth"))["d"] or 0
-    levels = list(range(1, max(deepest - base.depth, 0) + 1)) if base else []
-    level = level if level in levels else (levels[0] if levels else 0)
     groups: list[GroupRow] = []
-    if base and level:
-        grouped = group_counts(targets, today, base_depth=base.depth, level=level)
+    if grouped:
         names = Unit.objects.in_bulk(list(grouped), field_name="path")
         for path in sorted(grouped):
             per = [grouped[path].get(r.pk, Counts()) for r in requirements]

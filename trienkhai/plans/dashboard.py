@@ -3,11 +3,12 @@ indicators off track and missing reports.
 
 One function, `dashboard_for`, computes them for the page, the XLSX export and the review DOCX,
 so the three always agree. The counts are computed by the database over the path prefix of the
-unit: one GROUP BY query for the tasks (a conditional `Count(filter=Q(...))` per status, grouped
-by the child of the unit each task falls under) and one for the compliance cells (grouped by
-child and state); the subtree's totals are the sums of those few rows, one per child. The lists
-are short, ordered slices with their relations joined. At national scale (1,000,000 tasks) a
-province's numbers take about 120–160 ms on PostgreSQL: see benchmarks/bench_dashboard.py.
+unit: for the tasks one GROUP BY over the work led in the subtree (a conditional
+`Count(filter=Q(...))` per status, grouped by the child of the unit each task falls under) and
+one count of the work it assigned outside; for a whole tree, the sums of the task tallies
+(plans.tallies) instead; and one GROUP BY for the compliance cells (by child and state). The
+subtree's totals are the sums of those few rows, one per child. The lists are short, ordered
+slices with their relations joined. See docs/performance.md for the measured times.
 
 A `Focus` narrows the numbers to the work of one document (its programmes, the tasks it
 assigned, the requirements implementing it) and a period: the review of a resolution uses it.
@@ -16,8 +17,8 @@ assigned, the requirements implementing it) and a period: the review of a resolu
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Q, QuerySet, Value, When
-from django.db.models.functions import Substr
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,7 @@ from trienkhai.documents.models import Document
 from trienkhai.lib.dates import format_vi
 from trienkhai.org.models import Unit
 
-from . import compliance, reports, selectors_programmes
+from . import compliance, reports, selectors_programmes, tallies
 from .models import (
     CLOSED_STATUSES,
     Indicator,
@@ -35,6 +36,7 @@ from .models import (
     RequirementTarget,
     Task,
     TaskStatus,
+    TaskTally,
 )
 from .selectors_tasks import due_soon_q, overdue_q
 
@@ -125,25 +127,39 @@ def tasks_in(unit: Unit, focus: Focus = NO_FOCUS) -> QuerySet[Task]:
     )
 
 
+def led_in(unit: Unit, focus: Focus = NO_FOCUS) -> QuerySet[Task]:
+    """Tasks led by `unit` or a unit below it: the units by path, then their tasks by index."""
+    return Task.objects.filter(focus.tasks_q(), lead_unit__path__startswith=unit.path)
+
+
+def assigned_outside(unit: Unit, focus: Focus = NO_FOCUS) -> QuerySet[Task]:
+    """Tasks the subtree assigned to units outside it: the rest of `tasks_in`."""
+    return Task.objects.filter(focus.tasks_q(), assigned_by__path__startswith=unit.path).exclude(
+        lead_unit__path__startswith=unit.path
+    )
+
+
 OUTSIDE = "outside"  # the branch of work assigned to units outside the subtree
 
 
-def _status_aggregates(today: dt.date) -> dict:
+def _status_aggregates(today: dt.date, count=None) -> dict:
     """Conditional counts, one per chart bucket, plus the total and those due soon.
 
     They count `status`, a column of the (lead unit, status, deadline end) index, rather than
-    the id: PostgreSQL then answers from the index alone, without reading the table.
+    the id: PostgreSQL then answers from the index alone, without reading the table. `count`
+    turns a filter into the aggregate (the tallies sum their `n` instead).
     """
+    count = count or (lambda q: Count("status", filter=q))
     not_late = Q(deadline_end__isnull=True) | Q(deadline_end__gte=today)
-    out = {"total": Count("status")}
+    out = {"total": count(None)}
     for key, _label, _color in STATUS_BUCKETS:
         if key == OVERDUE:
-            out[key] = Count("status", filter=overdue_q(today))
+            out[key] = count(overdue_q(today))
         elif key in CLOSED_STATUSES:
-            out[key] = Count("status", filter=Q(status=key))
+            out[key] = count(Q(status=key))
         else:
-            out[key] = Count("status", filter=Q(status=key) & not_late)
-    out["due_soon"] = Count("status", filter=due_soon_q(today, DUE_SOON_DAYS))
+            out[key] = count(Q(status=key) & not_late)
+    out["due_soon"] = count(due_soon_q(today, DUE_SOON_DAYS))
     return out
 
 
@@ -158,27 +174,57 @@ def _branch_width(unit: Unit) -> int:
 def task_counts_by_branch(
     unit: Unit, today: dt.date, focus: Focus = NO_FOCUS
 ) -> dict[str, dict[str, int]]:
-    """{path of a child (or of the unit itself): {bucket: count, "total", "due_soon"}}.
+    """{path of a child (or of the unit itself), or OUTSIDE: {bucket: count, "total",
+    "due_soon"}}.
 
-    One GROUP BY query over the subtree: each task falls in the branch whose path prefixes its
-    lead unit's path. The subtree's totals are the sums of these few rows (one per child).
+    Two queries, each able to use an index: the work led in the subtree, grouped by the branch
+    whose path prefixes its lead unit's path (units by path, then the tasks of each unit from
+    the (lead unit, status, deadline end) index alone); and the work the subtree assigned to
+    units outside it, one row. One query with `led here OR assigned from here` could use neither
+    index and read the whole table. The subtree's totals are the sums of these few rows.
     """
+    if focus == NO_FOCUS and tallies.covers(unit):
+        return _tallied_counts(unit, today)
+    return counted_by_branch(unit, today, focus)
+
+
+def counted_by_branch(
+    unit: Unit, today: dt.date, focus: Focus = NO_FOCUS
+) -> dict[str, dict[str, int]]:
+    """`task_counts_by_branch` counted from the tasks themselves (the recount the tallies must
+    always equal)."""
+    aggregates = _status_aggregates(today)
     rows = (
-        tasks_in(unit, focus)
+        led_in(unit, focus)
+        .annotate(branch=Substr("lead_unit__path", 1, _branch_width(unit)))
+        .values("branch")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    out = {row.pop("branch"): row for row in rows}
+    outside = assigned_outside(unit, focus).aggregate(**aggregates)
+    if outside["total"]:
+        out[OUTSIDE] = outside
+    return out
+
+
+def _tallied_counts(unit: Unit, today: dt.date) -> dict[str, dict[str, int]]:
+    """The same numbers for a whole tree, summed from the task tallies (plans.tallies): tens
+    of thousands of rows instead of a million tasks. Each tally row carries the status and, for
+    open work, the deadline end, so the buckets filter it as they filter the tasks."""
+    rows = (
+        TaskTally.objects.filter(tallies.in_tree(unit))
         .annotate(
             branch=Case(
-                When(
-                    lead_unit__path__startswith=unit.path,
-                    then=Substr("lead_unit__path", 1, _branch_width(unit)),
-                ),
+                When(lead_branch__startswith=unit.path, then=F("lead_branch")),
                 default=Value(OUTSIDE),
             )
         )
         .values("branch")
-        .annotate(**_status_aggregates(today))
+        .annotate(**_status_aggregates(today, lambda q: Coalesce(Sum("n", filter=q), 0)))
         .order_by()
     )
-    return {row.pop("branch"): row for row in rows}
+    return {row.pop("branch"): row for row in rows if row["total"]}
 
 
 def _sum_rows(rows, keys) -> dict[str, int]:
@@ -203,6 +249,25 @@ def due_soon_tasks(
         .select_related("lead_unit", "programme")
         .order_by("deadline_end", "id")
     )
+
+
+def first_tasks(
+    unit: Unit, focus: Focus, listed, size: int, *, led: int, outside: int
+) -> list[Task]:
+    """The first `size` tasks of `tasks_in` by `listed` (overdue_tasks or due_soon_tasks): the
+    first of the work led in the subtree and of the work assigned outside it, merged. Two short
+    queries that can each walk an index, where one over `led here OR assigned from here` reads
+    every candidate of the period and checks both units of each. `led` and `outside` are the
+    counts already known from `task_counts_by_branch`: a part with none is not asked (the
+    database could otherwise walk the whole deadline index looking for a row that is not
+    there)."""
+    rows = []
+    if led:
+        rows += listed(led_in(unit, focus))[:size]
+    if outside:
+        rows += listed(assigned_outside(unit, focus))[:size]
+    rows.sort(key=lambda task: (task.deadline_end, task.pk))
+    return rows[:size]
 
 
 # --- requirements on units (compliance) --------------------------------------------------------
@@ -432,10 +497,18 @@ def dashboard_for(
 ) -> Dashboard:
     """Every number of the dashboard of `unit`'s subtree, as of `today`."""
     today = today or timezone.localdate()
-    tasks = tasks_in(unit, focus)
     task_rows = task_counts_by_branch(unit, today, focus)
     cell_rows = compliance_by_branch(unit, today, focus)
-    overdue = list(overdue_tasks(tasks, today)[:list_size])
+    outside = task_rows.get(OUTSIDE, {})
+    led = _sum_rows([row for path, row in task_rows.items() if path != OUTSIDE], COUNT_KEYS)
+    overdue = first_tasks(
+        unit,
+        focus,
+        lambda tasks: overdue_tasks(tasks, today),
+        list_size,
+        led=led[OVERDUE],
+        outside=outside.get(OVERDUE, 0),
+    )
     for task in overdue:
         task.days_late = (today - task.deadline_end).days
     return Dashboard(
@@ -445,7 +518,14 @@ def dashboard_for(
         counts=_sum_rows(task_rows.values(), COUNT_KEYS),
         compliance=_sum_counts(cell_rows.values()),
         overdue=overdue,
-        due_soon=list(due_soon_tasks(tasks, today)[:list_size]),
+        due_soon=first_tasks(
+            unit,
+            focus,
+            lambda tasks: due_soon_tasks(tasks, today),
+            list_size,
+            led=led["due_soon"],
+            outside=outside.get("due_soon", 0),
+        ),
         branches=branches(unit, task_rows, cell_rows),
         indicators_off_track=indicators_off_track(unit, today, focus),
         reports_missing=reports_missing(unit, today, focus),

@@ -15,7 +15,7 @@ from django.utils import timezone
 # queued, whatever imported this module first.
 from trienkhai.celery import app as _app  # noqa: F401
 
-from . import reminders
+from . import reminders, tallies
 
 
 @shared_task(ignore_result=True)
@@ -34,3 +34,10 @@ def send_digest(user_id: int, day: str) -> bool:
     if user is None:
         return False
     return reminders.digest_send(user=user, day=dt.date.fromisoformat(day))
+
+
+@shared_task(ignore_result=True)
+def fold_task_tallies() -> int:
+    """Each night: the -1/+1 rows every task write adds are recounted into one row per key, so
+    the whole-tree dashboard keeps summing tens of thousands of rows, not a growing log."""
+    return tallies.rebuild()

@@ -287,7 +287,27 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["lead_unit", "status", "deadline_end"], name="plan_task_lead"),
             models.Index(fields=["assigned_by", "status"], name="plan_task_assigner"),
+            # The dashboard's count of work a subtree assigned to units outside it: read from
+            # the index alone (the lead unit decides "outside", status and deadline the bucket).
+            models.Index(
+                fields=["assigned_by", "lead_unit", "status", "deadline_end"],
+                name="plan_task_assigner_lead",
+            ),
             models.Index(fields=["programme", "status"], name="plan_task_programme"),
+            # The task lists of open work: a subtree's led tasks in deadline order, and the
+            # open tasks its units coordinate, both read from an index alone (selectors_tasks).
+            models.Index(
+                fields=["lead_unit", "deadline_end", "id"],
+                include=["status"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="plan_task_open_lead",
+            ),
+            models.Index(
+                fields=["id"],
+                include=["deadline_end", "status"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="plan_task_open_id",
+            ),
         ]
 
     def __str__(self):
@@ -320,9 +340,31 @@ class TaskCoordination(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "unit"], name="plan_coordination_once")
         ]
+        # A subtree's coordinated tasks, from the index alone (the task lists).
+        indexes = [models.Index(fields=["unit", "task"], name="plan_coordination_unit")]
 
     def __str__(self):
         return f"{self.unit} ↔ {self.task}"
+
+
+class TaskTally(models.Model):
+    """How many tasks share a key: the province-level branch of the lead unit, the tree of the
+    assigning unit, the status and, for open work, the end of the deadline period.
+
+    The dashboard of a whole tree (1,000,000 tasks) sums these rows (tens of thousands) instead
+    of reading the tasks. Every write of a task adds, in its own transaction, a row of -1 for
+    its old key and one of +1 for its new key (plans.tallies): only inserts, so concurrent
+    writers never lose a count; `tallies.rebuild` recounts the rows into one per key (after a
+    bulk load, a move in the tree, or nightly to fold the deltas)."""
+
+    lead_branch = models.CharField(max_length=255)  # the lead unit's path, two steps of it
+    assigner_root = models.CharField(max_length=255)  # the assigning unit's path, one step
+    status = models.CharField(max_length=20, choices=TaskStatus.choices)
+    deadline_end = models.DateField(null=True, blank=True)  # open work only: NULL when closed
+    n = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.lead_branch} {self.status} {self.deadline_end}: {self.n}"
 
 
 class TaskComment(models.Model):
@@ -464,6 +506,11 @@ class Report(models.Model):
             models.UniqueConstraint(
                 fields=["schedule", "unit", "period_start"], name="plan_report_once"
             )
+        ]
+        # The dashboard's count of the reports a subtree submitted this year, from the index
+        # alone (the rows carry long texts: a scan of the table reads few reports per page).
+        indexes = [
+            models.Index(fields=["unit", "status", "period_end"], name="plan_report_unit_status")
         ]
 
     def __str__(self):

@@ -9,6 +9,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Count,
@@ -114,7 +117,13 @@ def search_tasks(user, query: str, *, exclude: int | None = None, limit: int = 1
 
 
 # --- lists -------------------------------------------------------------------------------------
-def visible_tasks(user) -> QuerySet[Task]:
+def visible_tasks(user, within: list[Unit] | None = None) -> QuerySet[Task]:
+    """The tasks the user sees. A list filtered to `within` units the user sees (their subtrees
+    lie in the user's scope too) needs no visibility filter: the unit filter implies it, and
+    leaving out the visibility OR (three subqueries, read for every row) lets the list run on
+    its indexes alone."""
+    if within and all(org_rules.can_view_unit(user, unit) for unit in within):
+        return Task.objects.all()
     return rules.filter_tasks(user, Task.objects.all())
 
 
@@ -155,31 +164,33 @@ def due_soon_q(day: dt.date, days: int) -> Q:
     )
 
 
+def _unit_ids(units: list[Unit], *, subtree: bool):
+    if not subtree:
+        return [unit.pk for unit in units]
+    paths = Q(pk__in=[])
+    for unit in units:
+        paths |= Q(path__startswith=unit.path)
+    return Unit.objects.filter(paths).values("pk")
+
+
 def unit_q(units: list[Unit], *, subtree: bool, role: str = "") -> Q:
     """Tasks led by (role "lead"), coordinated by ("coordinating"), or either, for `units` or
     their subtrees."""
-    if subtree:
-        paths = Q(pk__in=[])
-        for unit in units:
-            paths |= Q(path__startswith=unit.path)
-        ids = Unit.objects.filter(paths).values("pk")
-    else:
-        ids = [unit.pk for unit in units]
+    ids = _unit_ids(units, subtree=subtree)
     # Uncorrelated subqueries: each runs once and is hashed (an EXISTS per task row would run a
-    # million times on a national list).
-    lead = Q(lead_unit__in=ids)
-    coordinated = Q(pk__in=TaskCoordination.objects.filter(unit__in=ids).values("task_id"))
+    # million times on a national list). "Either" is one id set, a UNION: an OR of the two would
+    # read every task of the table.
+    led = Task.objects.filter(lead_unit__in=ids).order_by().values("pk")
+    coordinated = TaskCoordination.objects.filter(unit__in=ids).values("task_id")
     if role == "lead":
-        return lead
+        return Q(lead_unit__in=ids)
     if role == "coordinating":
-        return coordinated
-    return lead | coordinated
+        return Q(pk__in=coordinated)
+    return Q(pk__in=led.union(coordinated))
 
 
-def apply_filters(qs: QuerySet[Task], f: TaskFilters, day: dt.date | None = None):
-    day = day or today()
-    if f.units:
-        qs = qs.filter(unit_q(f.units, subtree=f.subtree, role=f.role))
+def _narrow(qs: QuerySet[Task], f: TaskFilters, day: dt.date) -> QuerySet[Task]:
+    """Every filter but the units'."""
     if f.status == OPEN:
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif f.status == OVERDUE:
@@ -197,6 +208,13 @@ def apply_filters(qs: QuerySet[Task], f: TaskFilters, day: dt.date | None = None
         qs = qs.filter(programme_id=f.programme_id)
     for word in f.text.split():
         qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    return qs
+
+
+def apply_filters(qs: QuerySet[Task], f: TaskFilters, day: dt.date | None = None):
+    qs = _narrow(qs, f, day or today())
+    if f.units:
+        qs = qs.filter(unit_q(f.units, subtree=f.subtree, role=f.role))
     return qs.order_by(*SORTS.get(f.sort, SORTS["deadline"]))
 
 
@@ -211,6 +229,117 @@ def summary(qs: QuerySet[Task], day: dt.date | None = None, soon_days: int = DUE
         done=Count("id", filter=Q(status=TaskStatus.DONE)),
         done_late=Count("id", filter=Q(status=TaskStatus.DONE_LATE)),
     )
+
+
+# --- one page of a list, with its counts ---------------------------------------------------------
+# The sorts of SORTS, over the key columns of `_keys` (SQL of our own: no user text).
+SORT_SQL = {
+    "deadline": ("deadline_end ASC NULLS LAST, id ASC", ()),
+    "-deadline": ("deadline_end DESC NULLS LAST, id DESC", ()),
+    "progress": ("progress ASC, deadline_end ASC NULLS LAST, id ASC", ("progress",)),
+    "-progress": ("progress DESC, deadline_end ASC NULLS LAST, id ASC", ("progress",)),
+    "title": ("title ASC, id ASC", ("title",)),
+    "-updated": ("updated_at DESC, id DESC", ("updated_at",)),
+}
+COUNT_KEYS = ("total", "open", "overdue", "due_soon", "done", "done_late")
+
+
+def _keys(qs: QuerySet[Task], f: TaskFilters, day: dt.date, columns: tuple[str, ...]):
+    """(id, status, deadline_end, sort columns) of the filtered tasks. "Led or coordinated" is a
+    UNION of the two sets, each with every filter: with the open-task indexes both halves are
+    read from indexes alone (plans migration 0003_task_list_indexes)."""
+    base = _narrow(qs, f, day).order_by().values_list("id", "status", "deadline_end", *columns)
+    if not f.units:
+        return base
+    ids = _unit_ids(f.units, subtree=f.subtree)
+    led = base.filter(lead_unit__in=ids)
+    coordinated = base.filter(
+        pk__in=TaskCoordination.objects.filter(unit__in=ids).values("task_id")
+    )
+    if f.role == "lead":
+        return led
+    if f.role == "coordinating":
+        return coordinated
+    return led.union(coordinated)
+
+
+def _counted_page(keys, order: str, day: dt.date, soon_days: int, offset: int, size: int):
+    """One pass over the keys: the ids of one page and, on each row, the counts of them all."""
+    try:
+        sql, params = keys.query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing (a user without any scope)
+        return [], dict.fromkeys(COUNT_KEYS, 0)
+    connection = connections[keys.db]
+    adapt = connection.ops.adapt_datefield_value
+    opened = f"k.status IN ({', '.join(['%s'] * len(OPEN_STATUSES))})"
+    open_params = [str(s) for s in OPEN_STATUSES]
+    query = f"""SELECT k.id, COUNT(*) OVER (),
+        COUNT(CASE WHEN {opened} THEN 1 END) OVER (),
+        COUNT(CASE WHEN {opened} AND k.deadline_end < %s THEN 1 END) OVER (),
+        COUNT(CASE WHEN {opened} AND k.deadline_end >= %s AND k.deadline_end <= %s
+              THEN 1 END) OVER (),
+        COUNT(CASE WHEN k.status = %s THEN 1 END) OVER (),
+        COUNT(CASE WHEN k.status = %s THEN 1 END) OVER ()
+        FROM ({sql}) k ORDER BY {order} LIMIT %s OFFSET %s"""
+    soon_end = day + dt.timedelta(days=soon_days)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            query,
+            [
+                *open_params,
+                *open_params,
+                adapt(day),
+                *open_params,
+                adapt(day),
+                adapt(soon_end),
+                str(TaskStatus.DONE),
+                str(TaskStatus.DONE_LATE),
+                *params,
+                size,
+                offset,
+            ],
+        )
+        rows = cursor.fetchall()
+    counts = dict(zip(COUNT_KEYS, rows[0][1:], strict=True)) if rows else None
+    return [row[0] for row in rows], counts
+
+
+def list_page(
+    qs: QuerySet[Task],
+    f: TaskFilters,
+    number,
+    size: int,
+    day: dt.date | None = None,
+) -> tuple[dict, Page]:
+    """The counts above a list (as `summary`) and the page `number` of its rows, each with
+    `due_soon` (as `list_queryset`); a page number out of range gives the last page, one that is
+    not a number the first (as `Paginator.get_page`).
+
+    The filtered set is computed once for both: its keys are counted and sorted in one query
+    (window counts over a top-N sort), then the page's 50 rows are read by id."""
+    day = day or today()
+    order, columns = SORT_SQL.get(f.sort, SORT_SQL["deadline"])
+    keys = _keys(qs, f, day, columns)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    ids, counts = [], None
+    if number >= 1:
+        ids, counts = _counted_page(keys, order, day, f.soon_days, (number - 1) * size, size)
+    if counts is None:  # out of range (or nothing at all): count, then the last page
+        _ids, counts = _counted_page(keys, order, day, f.soon_days, 0, 1)
+        counts = counts or dict.fromkeys(COUNT_KEYS, 0)
+        number = max(1, -(-counts["total"] // size))
+        if counts["total"]:
+            ids, _counts = _counted_page(keys, order, day, f.soon_days, (number - 1) * size, size)
+    if not counts["total"]:
+        number = 1
+    rows = list_queryset(Task.objects.filter(pk__in=ids), day, f.soon_days).order_by()
+    by_id = {task.pk: task for task in rows}
+    paginator = Paginator([], size)
+    paginator.count = counts["total"]
+    return counts, Page([by_id[pk] for pk in ids if pk in by_id], number, paginator)
 
 
 # --- one task ----------------------------------------------------------------------------------

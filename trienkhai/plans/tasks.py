@@ -32,6 +32,7 @@ from trienkhai.lib import dates
 from trienkhai.org import rules as org_rules
 from trienkhai.org.models import Unit
 
+from . import tallies
 from .models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -492,6 +493,8 @@ def task_update(*, actor, task: Task, revision: int, coordinating_units=None, **
     if not claimed:
         raise _stale(stored.pk)
     updated = Task.objects.get(pk=stored.pk)
+    # The claimed revision is the one read into `stored`: its key is the row's old key.
+    tallies.task_changed(tallies.key_of(stored), tallies.key_of(updated))
     _set_coordinators(updated, coordinators)
     if "parent" in changed or "weight" in changed:
         recompute_progress_up(current["parent"].pk if current["parent"] else None)
@@ -639,6 +642,8 @@ def task_report_progress(
     if not claimed:
         raise _stale(stored.pk)
     updated = Task.objects.get(pk=stored.pk)
+    # The claimed revision is the one read into `stored`: its key is the row's old key.
+    tallies.task_changed(tallies.key_of(stored), tallies.key_of(updated))
     recompute_progress_up(updated.parent_id)
     changes = diff(before, _snapshot(updated))
     if changes or note:
@@ -788,6 +793,7 @@ def task_close_by_document(*, document: Document) -> list[Task]:
         if not claimed:
             continue
         updated = Task.objects.get(pk=task.pk)
+        tallies.task_changed(tallies.key_of(task), tallies.key_of(updated))
         recompute_progress_up(updated.parent_id)
         audit_record(
             actor=None,

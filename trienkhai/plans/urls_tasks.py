@@ -6,6 +6,7 @@ urlpatterns = [
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/mine/", views.task_mine, name="task_mine"),
     path("tasks/export.xlsx", views.task_export, name="task_export"),
+    path("tasks/export.csv", views.task_export_csv, name="task_export_csv"),
     path("tasks/new/", views.task_new, name="task_new"),
     path("tasks/pick/units/", views.pick_unit, name="task_pick_unit"),
     path("tasks/pick/documents/", views.pick_document, name="task_pick_document"),

@@ -1,37 +1,29 @@
 """Task pages. Thin: fetch what the user may see (404 otherwise), check what they may change
 (403 otherwise), call a service, render."""
 
-import datetime as dt
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from trienkhai.audit.selectors import audit_entries_for
-from trienkhai.lib.dates import format_deadline_vi
+from trienkhai.lib import streaming
 from trienkhai.org import rules as org_rules
 from trienkhai.org.views import _apply_errors
 from trienkhai.org.widgets import MAX_ID
 
 from . import forms_tasks as forms
-from . import rules
+from . import rules, task_exports
 from . import selectors_tasks as selectors
 from . import tasks as services
-from .models import OPEN_STATUSES, Task, TaskComment, TaskStatus
+from .models import Task, TaskComment
 
 PAGE_SIZE = 50
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SEND_CHUNK = 64 * 1024
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -57,19 +49,17 @@ def _int_param(request, name: str) -> int | None:
 
 
 def _list_context(request, *, mine: bool):
-    """The filter form, the filtered queryset and the counts; shared by the lists and the
-    export, so the file holds exactly what the page shows."""
+    """The filter form, the filters and the tasks the user sees (unfiltered yet); shared by the
+    lists and the export, so the file holds exactly what the page shows."""
     user = request.user
     form = forms.TaskFilterForm(request.GET or None, user=user)
     filters = form.filters()
-    qs = selectors.visible_tasks(user)
     own_units = []
     if mine:
         own_units = list(org_rules.home_units(user))
         filters.units = own_units
         filters.subtree = request.GET.get("scope") == "subtree"
-    qs = selectors.apply_filters(qs, filters)
-    return form, filters, qs, own_units
+    return form, filters, selectors.visible_tasks(user, within=filters.units), own_units
 
 
 def _stale_form(form_class, request, error: services.StaleTask, **kwargs):
@@ -98,11 +88,8 @@ def task_mine(request):
 
 
 def _render_list(request, *, mine: bool):
-    form, filters, qs, own_units = _list_context(request, mine=mine)
-    counts = selectors.summary(qs, soon_days=filters.soon_days)
-    paginator = Paginator(selectors.list_queryset(qs, soon_days=filters.soon_days), PAGE_SIZE)
-    paginator.count = counts["total"]  # counted with the summary already: one scan less
-    page = paginator.get_page(request.GET.get("page"))
+    form, filters, visible, own_units = _list_context(request, mine=mine)
+    counts, page = selectors.list_page(visible, filters, request.GET.get("page"), PAGE_SIZE)
     export_query = request.GET.copy()
     export_query.pop("page", None)
     if mine:
@@ -120,6 +107,7 @@ def _render_list(request, *, mine: bool):
             "soon_days": filters.soon_days,
             "today": selectors.today(),
             "export_url": reverse("plans:task_export") + "?" + export_query.urlencode(),
+            "export_csv_url": reverse("plans:task_export_csv") + "?" + export_query.urlencode(),
             "can_create": _can_create(request.user),
         },
     )
@@ -132,120 +120,25 @@ def _can_create(user) -> bool:
 @login_required
 @require_GET
 def task_export(request):
-    """The same filters as the list, as XLSX, streamed: rows are read in chunks and written to
-    a temporary file by a write-only workbook, then sent in pieces."""
+    """The same filters as the list, as XLSX, streamed (see `task_exports`)."""
+    return _export(request, task_exports.xlsx, streaming.XLSX_CONTENT_TYPE, "xlsx")
+
+
+@login_required
+@require_GET
+def task_export_csv(request):
+    """The same file as CSV (UTF-8 with a byte-order mark), for other tools; streamed."""
+    return _export(request, task_exports.csv, streaming.CSV_CONTENT_TYPE, "csv")
+
+
+def _export(request, write, content_type: str, extension: str):
     mine = request.GET.get("mine") == "1"
-    _form, _filters, qs, _own = _list_context(request, mine=mine)
+    _form, filters, visible, _own = _list_context(request, mine=mine)
+    qs = selectors.apply_filters(visible, filters)
     day = timezone.localdate()
-    response = StreamingHttpResponse(stream_workbook(qs, day), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="nhiem-vu-{day:%Y%m%d}.xlsx"'
+    response = StreamingHttpResponse(write(qs, day), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="nhiem-vu-{day:%Y%m%d}.{extension}"'
     return response
-
-
-EXPORT_COLUMNS = [
-    (_l("Mã"), 8),
-    (_l("Tên nhiệm vụ"), 60),
-    (_l("Đơn vị giao"), 28),
-    (_l("Văn bản giao"), 16),
-    (_l("Đơn vị chủ trì"), 28),
-    (_l("Đơn vị phối hợp"), 40),
-    (_l("Chương trình"), 30),
-    (_l("Ngày bắt đầu"), 12),
-    (_l("Thời hạn"), 16),
-    (_l("Hạn cuối"), 12),
-    (_l("Trạng thái"), 18),
-    (_l("Quá hạn"), 9),
-    (_l("Tiến độ (%)"), 10),
-    (_l("Trọng số"), 9),
-    (_l("Ngày hoàn thành"), 14),
-    (_l("Sản phẩm"), 40),
-    (_l("Văn bản sản phẩm"), 16),
-    (_l("Nhiệm vụ cha (mã)"), 10),
-]
-
-
-def stream_workbook(qs, day: dt.date):
-    """Yield an XLSX of the tasks of `qs` in pieces. Memory stays flat whatever the count:
-    rows come from the database in chunks (`values_list(...).iterator()`), the write-only
-    workbook keeps each sheet in a temporary file, and the finished file is sent in pieces."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    # Translated once, not once per row: a million rows make gettext show in the profile.
-    status_labels = {value: str(label) for value, label in TaskStatus.choices}
-    overdue_label = _("Quá hạn")
-    output_type_text = _("(văn bản loại %(code)s)")
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Nhiệm vụ"))
-    for index, (_label, width) in enumerate(EXPORT_COLUMNS, 1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    header = []
-    for label, _width in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(ws, value=str(label))
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="E8EBEF")
-        header.append(cell)
-    ws.append(header)
-
-    def text(value):
-        if value in (None, ""):
-            return None
-        value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-        if not value.startswith("="):
-            return value
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"  # a title starting with "=" is text, not a formula
-        return cell
-
-    def date(value):
-        if value is None:
-            return None
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = "DD-MM-YYYY"
-        return cell
-
-    count = 0
-    open_statuses = {str(s) for s in OPEN_STATUSES}
-    for row, coordinators in selectors.export_rows(qs):
-        (pk, title, assigner, assigning_number, lead, programme, start_on, deadline, precision,
-         deadline_end, status, progress, weight, completed_on, output_text, output_type,
-         output_number, parent_id) = row  # fmt: skip
-        overdue = status in open_statuses and deadline_end is not None and deadline_end < day
-        output = output_text or ""
-        if output_type:
-            output = (output + " " if output else "") + output_type_text % {"code": output_type}
-        ws.append(
-            [
-                pk,
-                text(title),
-                text(assigner),
-                text(assigning_number),
-                text(lead),
-                text("; ".join(coordinators)),
-                text(programme),
-                date(start_on),
-                text(format_deadline_vi(deadline, precision)),
-                date(deadline_end),
-                text(status_labels.get(status, status)),
-                overdue_label if overdue else None,
-                progress,
-                weight,
-                date(completed_on),
-                text(output),
-                text(output_number),
-                parent_id,
-            ]
-        )
-        count += 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_COLUMNS))}{max(count, 1) + 1}"
-    with tempfile.TemporaryFile() as out:
-        wb.save(out)
-        out.seek(0)
-        while chunk := out.read(SEND_CHUNK):
-            yield chunk
 
 
 # --- one task ----------------------------------------------------------------------------------

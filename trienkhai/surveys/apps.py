@@ -6,3 +6,8 @@ class SurveysConfig(AppConfig):
     name = "trienkhai.surveys"
     label = "surveys"
     verbose_name = _("Khảo sát dư luận")
+
+    def ready(self):
+        from .structure import signals_connect
+
+        signals_connect()

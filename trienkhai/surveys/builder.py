@@ -7,6 +7,9 @@ Choices are typed as one line each and numbered 1..n (`value`, the number printe
 typed in entry); likert and yes/no questions get their standard choices. Question codes (C1,
 C2, ...) follow the order of the form and are renumbered after every change.
 
+Every service that changes the form ends with `structure.revision_bump`, so the answering pages
+stop serving the form they keep in memory (bulk writes, such as renumbering, send no signal).
+
 A survey is frozen once a form has been answered (`Survey.is_frozen`): its questions no longer
 change, whoever asks; `copies.survey_new_version` makes an editable copy instead.
 """
@@ -29,6 +32,7 @@ from .models import (
     Section,
     Survey,
 )
+from .structure import revision_bump
 
 LABEL_MAX = choice_lines.LABEL_MAX
 SURVEY_FIELDS = ["title", "intro", "campaign"]
@@ -198,6 +202,7 @@ def section_create(*, actor, survey: Survey, title: str, description: str = "") 
     section = Section.objects.create(
         survey=survey, position=last + 1, title=title, description=(description or "").strip()
     )
+    revision_bump(survey.pk)
     _audit(actor, survey, _("Thêm phần “%(title)s”.") % {"title": title})
     return section
 
@@ -214,6 +219,7 @@ def section_update(*, actor, section: Section, title: str, description: str = ""
         changes["description"] = [section.description, description]
     section.title, section.description = title, description
     section.save(update_fields=["title", "description"])
+    revision_bump(section.survey_id)
     if changes:
         _audit(actor, section.survey, _("Sửa phần “%(title)s”.") % {"title": title}, changes)
 
@@ -230,6 +236,7 @@ def section_delete(*, actor, section: Section) -> None:
         if s.position != i:
             Section.objects.filter(pk=s.pk).update(position=i)
     questions_renumber(survey)
+    revision_bump(survey.pk)
     _audit(
         actor,
         survey,
@@ -341,6 +348,7 @@ def question_create(
     choice_lines.choices_sync(question, plan)
     choice_lines.rows_sync(question, rows)
     _renumber_and_check(survey)
+    revision_bump(survey.pk)
     question.refresh_from_db(fields=["code", "position"])
     _audit(
         actor,
@@ -401,6 +409,7 @@ def question_update(
     choice_lines.choices_sync(question, plan)
     choice_lines.rows_sync(question, rows)
     _renumber_and_check(survey)
+    revision_bump(survey.pk)
     question.refresh_from_db(fields=["code", "position"])
     after = _question_summary(question, [label for label, _other in plan], rows)
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
@@ -415,6 +424,7 @@ def question_delete(*, actor, question: Question) -> None:
     code, text = question.code, question.text
     question.delete()
     questions_renumber(survey)
+    revision_bump(survey.pk)
     _audit(actor, survey, _("Xóa câu %(code)s: %(text)s") % {"code": code, "text": text[:200]})
 
 
@@ -450,6 +460,7 @@ def question_move(*, actor, question: Question, direction: str) -> bool:
         _renumber_and_check(survey)
     except ValidationError as error:
         raise ValidationError(error.message_dict["condition"]) from None
+    revision_bump(survey.pk)
     moved = Question.objects.get(pk=question.pk)
     _audit(
         actor,

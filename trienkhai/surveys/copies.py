@@ -12,7 +12,7 @@ from trienkhai.audit.models import AuditEntry
 
 from .builder import LABEL_MAX, _audit
 from .models import Allocation, Choice, GridRow, Question, Section, Survey, SurveyStatus
-from .structure import load
+from .structure import load, revision_bump
 
 COPY_SUFFIX = " (bản sao)"
 
@@ -60,6 +60,7 @@ def _copy_structure(source: Survey, target: Survey) -> None:
             copy.condition_question = new_q.get(q.condition_question_id)
             copy.condition_choice = new_c.get(q.condition_choice_id)
             copy.save(update_fields=["condition_question", "condition_choice"])
+    revision_bump(target.pk)  # grid rows came in bulk, without a signal
 
 
 def _copy_audience(source: Survey, target: Survey) -> None:

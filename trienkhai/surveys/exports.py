@@ -1,6 +1,7 @@
-"""A survey's results as files: the tables as a workbook, the anonymised raw data as a workbook,
-and a Word report for the Standing Committee. No request objects here: the views pass results
-and get bytes back.
+"""A survey's results as files: the tables as a workbook, the anonymised raw data as a workbook
+or CSV (streamed: a million forms in flat memory), and a Word report for the Standing
+Committee. No request objects here: the views pass results and get bytes (or pieces of bytes)
+back.
 
 The small-cell rule holds in every file: a table whose base is under MIN_CELL forms carries the
 message instead of numbers; raw rows show a respondent's group and unit only when that cell has
@@ -10,6 +11,8 @@ at least MIN_CELL forms. The raw data has no id column, is ordered by the random
 
 import datetime as dt
 import io
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from docx.shared import Pt
@@ -19,7 +22,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from trienkhai.documents.exports import XLSX_CONTENT_TYPE, header_date
-from trienkhai.lib import charts
+from trienkhai.lib import charts, streaming
 from trienkhai.lib.dates import format_vi
 from trienkhai.lib.docx import (
     DOCX_CONTENT_TYPE,
@@ -40,13 +43,13 @@ from trienkhai.org.models import Sector, Unit
 from trienkhai.outreach.models import TargetGroup
 from trienkhai.plans.reviews import place_for, superior_line
 
-from .models import MIN_CELL, Answer, QuestionKind, Response, Survey, Tally
+from .models import MIN_CELL, QuestionKind, Response, Survey, Tally
 from .results import CrossTab, GroupReturn, Quota, Results
 from .structure import Structure
 
 __all__ = ["DOCX_CONTENT_TYPE", "XLSX_CONTENT_TYPE"]  # re-exported for the views
 
-RAW_LIMIT = 100_000  # forms in one raw export, built within a request
+RAW_CHUNK = 5000  # rows (a form's answer each) read at a time for the raw data
 DOCX_TEXTS = 10  # free texts quoted per question in the report
 HIDDEN_TEXT = "Dưới 5 phiếu: không hiển thị để bảo đảm ẩn danh"
 BOLD = Font(bold=True)
@@ -54,9 +57,9 @@ HEAD_FILL = PatternFill("solid", fgColor="E8EBEF")
 SINGLE_KINDS = {QuestionKind.SINGLE, QuestionKind.LIKERT, QuestionKind.YESNO}
 
 
-def filename(survey: Survey, kind: str) -> str:
-    """ASCII: "ket-qua-khao-sat-12.xlsx", "bao-cao-khao-sat-12.docx"."""
-    extension = "docx" if kind == "bao-cao" else "xlsx"
+def filename(survey: Survey, kind: str, extension: str = "") -> str:
+    """ASCII: "ket-qua-khao-sat-12.xlsx", "bao-cao-khao-sat-12.docx", "du-lieu-khao-sat-12.csv"."""
+    extension = extension or ("docx" if kind == "bao-cao" else "xlsx")
     return f"{kind}-khao-sat-{survey.pk}.{extension}"
 
 
@@ -209,7 +212,18 @@ def results_workbook(res: Results, quota: Quota, tabs: list[CrossTab]) -> bytes:
 
 
 # --- the raw data --------------------------------------------------------------------------------
-# A form's answers to one question: a list of (row id, choice id, number, text).
+# How a question's answers fill a raw row: where each answer goes is worked out once per file,
+# then every answer read is put straight into its cell (a million forms, 25 million answers).
+_ONE, _MULTI, _GRID, _NUMBER, _TEXT = range(5)
+
+
+@dataclass
+class _Place:
+    kind: int
+    column: int  # the first of the question's columns in the row
+    values: dict[int, int]  # choice id -> its value (the code written in the cell)
+    columns: dict[int, int]  # multiple choice: choice id -> column; grid: row id -> column
+    other: int | None  # the column of "other, specify", when the question has one
 
 
 def _codes(structure: Structure) -> dict[int, str]:
@@ -220,116 +234,170 @@ def _codes(structure: Structure) -> dict[int, str]:
     return {q.pk: f"C{n}" for n, q in enumerate(structure.questions, 1)}
 
 
-def _columns(structure: Structure) -> list[tuple[str, int, object]]:
-    """(header, question id, how to read the form's answers to it) for every column."""
-    cols: list[tuple[str, int, object]] = []
+def _layout(structure: Structure, first: int) -> tuple[list[str], dict[int, _Place]]:
+    """The answer columns' headers and, per question, where its answers go; the answer columns
+    start at `first` in the row. Single choice, Likert, yes/no: the choice's value; multiple
+    choice: a column per choice, 1 picked and 0 not (blank when the question was not answered);
+    grid: a column per row with the value chosen; numbers and texts as given; "other" texts in
+    a column of their own."""
+    headers: list[str] = []
+    places: dict[int, _Place] = {}
     codes = _codes(structure)
+    other_label = _("khác")
     for q in structure.questions:
         code = codes[q.pk]
-        value = {c.pk: c.value for c in q.choice_list}
+        column = first + len(headers)
+        values = {c.pk: c.value for c in q.choice_list}
+        columns: dict[int, int] = {}
         if q.kind in SINGLE_KINDS:
-            cols.append((code, q.pk, lambda a, v=value: next((v[x[1]] for x in a), None)))
+            kind = _ONE
+            headers.append(code)
         elif q.kind == QuestionKind.MULTI:
-            for c in q.choice_list:
-                cols.append((f"{code}.{c.value}", q.pk, lambda a, c=c.pk: _picked(a, c)))
+            kind = _MULTI
+            for i, c in enumerate(q.choice_list):
+                columns[c.pk] = column + i
+                headers.append(f"{code}.{c.value}")
         elif q.kind == QuestionKind.GRID:
-            for i, row in enumerate(q.row_list, 1):
-                cols.append((f"{code}.{i}", q.pk, lambda a, r=row.pk, v=value: _cell(a, r, v)))
-        elif q.kind == QuestionKind.NUMBER:
-            cols.append((code, q.pk, lambda a: a[0][2] if a else None))
+            kind = _GRID
+            for i, row in enumerate(q.row_list):
+                columns[row.pk] = column + i
+                headers.append(f"{code}.{i + 1}")
         else:
-            cols.append((code, q.pk, lambda a: a[0][3] if a else None))
+            kind = _NUMBER if q.kind == QuestionKind.NUMBER else _TEXT
+            headers.append(code)
+        other = None
         if q.allow_other:
-            cols.append((f"{code} - {_('khác')}", q.pk, _other))
-    return cols
+            other = first + len(headers)
+            headers.append(f"{code} - {other_label}")
+        places[q.pk] = _Place(kind, column, values, columns, other)
+    return headers, places
 
 
-def _picked(answers, choice_id):
-    """1 picked, 0 not picked, blank when the question was not answered."""
-    if not answers:
-        return None
-    return 1 if any(x[1] == choice_id for x in answers) else 0
-
-
-def _cell(answers, row_id, value):
-    return next((value[x[1]] for x in answers if x[0] == row_id), None)
-
-
-def _other(answers):
-    return next((x[3] for x in answers if x[3]), None)
-
-
-def _forms(survey: Survey):
-    """(month, group id, unit id) and {question id: answers} of each form, in the order of the
-    random keys: two ordered reads walked side by side, a chunk at a time."""
-    forms = (
-        Response.objects.filter(survey=survey)
-        .order_by("id")
-        .values_list("id", "submitted_on", "target_group_id", "unit_id")
-        .iterator(chunk_size=5000)
-    )
-    answers = (
-        Answer.objects.filter(response__survey=survey)
-        .order_by("response_id")
-        .values_list("response_id", "question_id", "row_id", "choice_id", "number", "text")
-        .iterator(chunk_size=20000)
-    )
-    pending = next(answers, None)
-    for pk, day, group, unit in forms:
-        given: dict[int, list] = {}
-        while pending is not None and pending[0] <= pk:
-            if pending[0] == pk:
-                given.setdefault(pending[1], []).append(pending[2:])
-            pending = next(answers, None)
-        yield (f"{day.month:02d}-{day.year}", group, unit), given
-
-
-def _legend(book, structure: Structure) -> None:
-    sheet = book.create_sheet(_("Chú giải"))
-    sheet.append([_("Cột"), _("Câu hỏi"), _("Mã số"), _("Nội dung")])
-    codes = _codes(structure)
-    for q in structure.questions:
-        code = codes[q.pk]
-        sheet.append([code, _value(_label(q))])
-        for i, row in enumerate(q.row_list, 1):
-            sheet.append([f"{code}.{i}", _value(row.label)])
-        for c in q.choice_list:
-            sheet.append(["", "", c.value, _value(c.label)])
-    sheet.append([])
-    sheet.append([_("Nhóm đối tượng và đơn vị chỉ ghi khi nhóm đó có từ 5 phiếu trở lên.")])
-    sheet.append([_("Chọn nhiều: 1 là có chọn, 0 là không chọn.")])
-
-
-def raw_workbook(survey: Survey, structure: Structure) -> bytes:
-    """One row per form in the order of the random response keys, no id; a legend sheet."""
-    book = Workbook(write_only=True)
-    data = book.create_sheet(_("Dữ liệu"))
-    columns = _columns(structure)
+def raw_table(survey: Survey, structure: Structure) -> tuple[list[str], Iterator[list]]:
+    """The header and the rows of the raw data, shared by the XLSX and the CSV file. The rows
+    are read when the file is sent, a chunk at a time; the labels are translated now."""
     head = [_("Tháng nhận phiếu")]
     if survey.record_group:
         head.append(_("Đối tượng"))
     if survey.record_unit:
         head.append(_("Đơn vị"))
-    data.append(head + [h for h, _qid, _read in columns])
+    headers, places = _layout(structure, len(head))
+    return head + headers, _raw_rows(survey, places, len(headers), HIDDEN_TEXT)
+
+
+def _raw_rows(survey: Survey, places: dict[int, _Place], width: int, hidden: str):
+    """One row per form in the order of the random response keys, no id; group and unit only
+    for cells of at least MIN_CELL forms; under MIN_CELL forms in all, only the message.
+
+    One read of the forms joined to their answers, ordered by the form's key and streamed a
+    chunk at a time (`streaming.read_rows`): memory holds a chunk and a row, not the survey."""
     if Response.objects.filter(survey=survey).count() < MIN_CELL:
-        data.append([HIDDEN_TEXT])
-    else:
-        shown = _cells_shown(survey)
-        groups = dict(TargetGroup.objects.values_list("pk", "name"))
-        units = dict(Unit.objects.filter(pk__in={u for _g, u in shown}).values_list("pk", "name"))
-        for (month, group, unit), given in _forms(survey):
-            named = (group or 0, unit or 0) in shown
+        yield [hidden]
+        return
+    shown = _cells_shown(survey)
+    groups = dict(TargetGroup.objects.values_list("pk", "name"))
+    units = dict(Unit.objects.filter(pk__in={u for _g, u in shown}).values_list("pk", "name"))
+    named = {(g, u): (groups.get(g), units.get(u)) for g, u in shown}
+    nobody = (None, None)
+    record_group, record_unit = survey.record_group, survey.record_unit
+    blank = [None] * width
+    months: dict[tuple[int, int], str] = {}
+    rows = streaming.read_rows(
+        Response.objects.filter(survey=survey)
+        .order_by("id")
+        .values_list(
+            "id",
+            "submitted_on",
+            "target_group_id",
+            "unit_id",
+            "answers__question_id",
+            "answers__row_id",
+            "answers__choice_id",
+            "answers__number",
+            "answers__text",
+        ),  # fmt: skip
+        RAW_CHUNK,
+    )
+    row, current = None, None
+    for pk, day, group, unit, question_id, row_id, choice_id, number, text in rows:
+        if pk != current:  # a form's answers come one after another: its row is done
+            if row is not None:
+                yield row
+            current = pk
+            month = months.get((day.year, day.month))
+            if month is None:
+                month = months[(day.year, day.month)] = f"{day.month:02d}-{day.year}"
             row = [month]
-            if survey.record_group:
-                row.append(groups.get(group) if named else None)
-            if survey.record_unit:
-                row.append(units.get(unit) if named else None)
-            row += [_value(read(given.get(qid, []))) for _h, qid, read in columns]
-            data.append(row)
-    _legend(book, structure)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+            if record_group or record_unit:
+                group_name, unit_name = named.get((group or 0, unit or 0), nobody)
+                if record_group:
+                    row.append(group_name)
+                if record_unit:
+                    row.append(unit_name)
+            row += blank
+        if question_id is not None:  # None: a form with no answer at all
+            _place(row, places.get(question_id), row_id, choice_id, number, text)
+    if row is not None:
+        yield row
+
+
+def _place(row: list, place: _Place | None, row_id, choice_id, number, text) -> None:
+    """Put one answer in the form's row. The first answer wins where one cell could take
+    several (a grid row answered twice, say)."""
+    if place is None:  # a question no longer in the survey
+        return
+    kind = place.kind
+    if kind == _ONE:
+        if row[place.column] is None:
+            row[place.column] = place.values.get(choice_id)
+    elif kind == _MULTI:
+        columns = place.columns
+        if columns and row[place.column] is None:  # its first answer: every choice 0 first
+            for column in columns.values():
+                row[column] = 0
+        column = columns.get(choice_id)
+        if column is not None:
+            row[column] = 1
+    elif kind == _GRID:
+        column = place.columns.get(row_id)
+        if column is not None and row[column] is None:
+            row[column] = place.values.get(choice_id)
+    elif row[place.column] is None:
+        row[place.column] = number if kind == _NUMBER else (text or None)
+    if text and place.other is not None and row[place.other] is None:
+        row[place.other] = text
+
+
+def _legend(structure: Structure) -> streaming.Table:
+    """The sheet that says what each column and each code means."""
+    rows = []
+    codes = _codes(structure)
+    for q in structure.questions:
+        code = codes[q.pk]
+        rows.append([code, _label(q)])
+        for i, row in enumerate(q.row_list, 1):
+            rows.append([f"{code}.{i}", row.label])
+        for c in q.choice_list:
+            rows.append(["", "", c.value, c.label])
+    rows.append([])
+    rows.append([_("Nhóm đối tượng và đơn vị chỉ ghi khi nhóm đó có từ 5 phiếu trở lên.")])
+    rows.append([_("Chọn nhiều: 1 là có chọn, 0 là không chọn.")])
+    head = [_("Cột"), _("Câu hỏi"), _("Mã số"), _("Nội dung")]
+    return streaming.Table(_("Chú giải"), head, rows, widths=[10, 60, 8, 40])
+
+
+def raw_xlsx(survey: Survey, structure: Structure) -> Iterator[bytes]:
+    """The sheet "Dữ liệu" (continued on further sheets past Excel's million rows) and the
+    legend, streamed."""
+    head, rows = raw_table(survey, structure)
+    tables = [streaming.Table(_("Dữ liệu"), head, rows), _legend(structure)]
+    return streaming.in_one_snapshot(streaming.xlsx_stream(tables))
+
+
+def raw_csv(survey: Survey, structure: Structure) -> Iterator[bytes]:
+    """The same rows as CSV, streamed; the legend is in the XLSX file."""
+    head, rows = raw_table(survey, structure)
+    return streaming.in_one_snapshot(streaming.csv_stream(head, rows))
 
 
 def _cells_shown(survey: Survey) -> set[tuple[int, int]]:

@@ -100,6 +100,10 @@ class Survey(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A new random number whenever the form's sections, questions, choices or rows change
+    # (`structure.revision_bump`): the answering pages keep the form in memory under it.
+    # Random rather than counted, so a key is never reused after a rollback or a restore.
+    structure_revision = models.BigIntegerField(default=random_key, editable=False)
 
     class Meta:
         verbose_name = _("cuộc khảo sát")
@@ -346,10 +350,17 @@ class Answer(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["question", "choice"], name="surveys_answer_q"),
-            # Number statistics (count, mean, min, max, median) read from the index alone.
+            # Number statistics of a selection (group, unit) read from the index alone.
             models.Index(
                 fields=["question", "number", "response"],
                 name="surveys_answer_number",
+                condition=models.Q(number__isnull=False),
+            ),
+            # The histogram of all forms: few distinct numbers, so PostgreSQL deduplicates the
+            # entries and reads them in table order (the one above jumps about the table).
+            models.Index(
+                fields=["question", "number"],
+                name="surveys_answer_histogram",
                 condition=models.Q(number__isnull=False),
             ),
         ]
@@ -380,6 +391,11 @@ class Tally(models.Model):
                 fields=["survey", "question_id", "row_id", "choice_id", "group_id", "unit_id"],
                 name="surveys_tally_key",
             )
+        ]
+        # The results read one selection's cells (everyone: group 0, unit 0; or a group): a
+        # hundred rows out of every survey's, found without scanning the table.
+        indexes = [
+            models.Index(fields=["survey", "group_id", "unit_id"], name="surveys_tally_selection")
         ]
 
     def __str__(self):

@@ -108,9 +108,11 @@ def errors_by_page(structure: Structure, errors: dict[int, str]) -> list[int]:
 
 # --- the draft ----------------------------------------------------------------------------------
 def draft_load(code: Code) -> tuple[int, dict]:
-    """(page, answers) saved for `code`, or (0, {})."""
-    draft = ResponseDraft.objects.filter(code=code).only("page", "data").first()
-    if draft is None:
+    """(page, answers) saved for `code`, or (0, {}). No query when `code_check` read the draft
+    with the code (`with_draft`)."""
+    try:
+        draft = code.draft
+    except ResponseDraft.DoesNotExist:
         return 0, {}
     return draft.page, draft.data if isinstance(draft.data, dict) else {}
 

@@ -1,10 +1,21 @@
-"""A survey's sections, questions, choices and rows, loaded once in three queries."""
+"""A survey's sections, questions, choices and rows, loaded in four queries — and, for the
+answering pages, kept in memory under the survey's `structure_revision`.
 
-from dataclasses import dataclass, field
+The answering pages read the same form for every respondent; rebuilding it (four queries and a
+hundred model instances) was a quarter of a submission's cost. `current` keeps it per process,
+keyed by the survey and its revision, which every change to the form renews (`revision_bump`:
+called by the builder's services, and by the signals below for any other save or delete), so
+the next request after an edit reads the revision with its code and loads the new form.
+"""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch
+from django.db.models.signals import post_delete, post_save
 
-from .models import Choice, GridRow, Question, QuestionKind, Section, Survey
+from .models import Choice, GridRow, Question, QuestionKind, Section, Survey, random_key
 
 LIKERT_LABELS = [
     "Hoàn toàn không đồng ý",
@@ -22,6 +33,9 @@ class Structure:
     sections: list[Section]
     questions: list[Question] = field(default_factory=list)
     by_id: dict[int, Question] = field(default_factory=dict)
+    # What the pages render once per revision (blank pages), keyed by the caller; shared by
+    # the copies `current` returns, and forgotten with the structure.
+    rendered: dict = field(default_factory=dict)
 
     def pages(self) -> list[Section]:
         """One page per section that has questions."""
@@ -53,6 +67,57 @@ def load(survey: Survey) -> Structure:
     return Structure(
         survey=survey, sections=sections, questions=questions, by_id={q.pk: q for q in questions}
     )
+
+
+# --- kept in memory for the answering pages ------------------------------------------------------
+_KEPT = 64  # surveys open at once in one process; the least recently used goes first
+_kept: OrderedDict[tuple[int, int], Structure] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def current(survey: Survey) -> Structure:
+    """The structure of `survey` at its `structure_revision`, from memory when this process
+    already loaded it. Shared between requests: read it, never change it. `survey` must be
+    freshly read (as `code_check` reads it), so its revision is the one in the database."""
+    key = (survey.pk, survey.structure_revision)
+    with _kept_lock:
+        kept = _kept.get(key)
+        if kept is not None:
+            _kept.move_to_end(key)
+    if kept is None:
+        kept = load(survey)
+        with _kept_lock:
+            _kept[key] = kept
+            while len(_kept) > _KEPT:
+                _kept.popitem(last=False)
+    # The survey's own fields (status, title, dates) are the caller's fresh ones.
+    return replace(kept, survey=survey)
+
+
+def revision_bump(survey_id: int) -> None:
+    """The survey's form changed: a new revision, so no page serves the old one from memory."""
+    Survey.objects.filter(pk=survey_id).update(structure_revision=random_key())
+
+
+def _changed(sender, instance, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return  # loading a fixture
+    survey_id = getattr(instance, "survey_id", None)
+    if survey_id is not None:
+        revision_bump(survey_id)
+    elif instance.question_id is not None:
+        Survey.objects.filter(questions=instance.question_id).update(
+            structure_revision=random_key()
+        )
+
+
+def signals_connect() -> None:
+    """Any save or delete of a section, question, choice or grid row renews the revision, even
+    outside the builder (a test's factory, the shell, the demo). Bulk writes send no signal: the
+    builder's services call `revision_bump` themselves."""
+    for model in (Section, Question, Choice, GridRow):
+        post_save.connect(_changed, sender=model, dispatch_uid=f"structure-{model.__name__}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"structure-{model.__name__}-d")
 
 
 def question_numbers(structure: Structure) -> dict[int, str]:

@@ -7,6 +7,9 @@ Privacy of these pages, on top of the tables' anonymity (see models):
   4xx answer with its path, and the path holds the code; they take HEAD as well as GET (chat
   apps probe a shared link) for the same reason; the forms post to an address without the code
   (`respond:save`), so a rejected post (CSRF, throttling) logs no code either;
+- what every respondent sees alike is computed once per process and form revision: the form
+  itself (`structure.current`) and a page's questions as long as nothing is typed on it; the
+  code, the CSRF token and the answers are never in what is kept;
 - answers carry `Referrer-Policy: strict-origin` (the stylesheet request would otherwise carry
   the personal link; "no-referrer" would make browsers post "Origin: null", which the CSRF check
   refuses) and are never cached.
@@ -14,8 +17,10 @@ Privacy of these pages, on top of the tables' anonymity (see models):
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -23,10 +28,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from . import answers, respond, throttle
 from .models import Code
 from .responses import AnswerErrors, CodeProblem, code_check, normalize_code, response_submit
-from .structure import Structure, load
+from .structure import Structure
+from .structure import current as current_structure
 
 ENTER = "surveys/respond/enter.html"
 PAGE = "surveys/respond/page.html"
+QUESTIONS = "surveys/respond/_questions.html"
 MESSAGE = "surveys/respond/message.html"
 DONE = "surveys/respond/done.html"
 SAVED_FLAG = "da-luu"
@@ -83,12 +90,21 @@ def _page(
     visible = respond.visible_pages(structure, data) or [page_index]
     page_index = page_index if page_index in visible else visible[0]
     position = visible.index(page_index)
-    items = respond.page_items(structure, data, page_index, errors)
-    page_errors = [item for item in items if item.error]
+    # Nothing typed and no error: the questions are the same for every respondent.
+    blank_key = ("blank", page_index, get_language()) if not data and not errors else None
+    questions = structure.rendered.get(blank_key) if blank_key else None
+    page_errors = []
+    if questions is None:
+        items = respond.page_items(structure, data, page_index, errors)
+        page_errors = [item for item in items if item.error]
+        # No request: the questions use no context processor, and hold no token.
+        questions = render_to_string(QUESTIONS, {"items": items})
+        if blank_key:
+            structure.rendered[blank_key] = questions
     context = {
         "survey": structure.survey,
         "section": pages[page_index],
-        "items": items,
+        "questions": questions,
         "page_errors": page_errors,
         "code": code.code,
         "page_index": page_index,
@@ -137,10 +153,10 @@ def form(request, code):
         # The 429 page is shown at an address without the code.
         return _private(redirect("respond:enter"))
     try:
-        checked = code_check(code, _today())
+        checked = code_check(code, _today(), with_draft=True)
     except CodeProblem as problem:
         return _problem(request, problem)
-    structure = load(checked.survey)
+    structure = current_structure(checked.survey)
     page_index, data = respond.draft_load(checked)
     page_index = respond.settle_page(structure, data, page_index)
     notice = ""
@@ -160,10 +176,10 @@ def save(request):
     if minutes:
         return _throttled(request, minutes)
     try:
-        code = code_check(request.POST.get("code", ""), _today())
+        code = code_check(request.POST.get("code", ""), _today(), with_draft=True)
     except CodeProblem as problem:
         return _problem(request, problem)
-    structure = load(code.survey)
+    structure = current_structure(code.survey)
     pages = structure.pages()
     _page_saved, data = respond.draft_load(code)
     try:
@@ -189,7 +205,9 @@ def save(request):
     if action != "send" or following != here:
         return _move(request, code, data, following)
     try:
-        response_submit(code_text=code.code, data=data, structure=structure, today=_today())
+        response_submit(
+            code_text=code.code, data=data, structure=structure, today=_today(), checked=code
+        )
     except CodeProblem as problem:
         return _problem(request, problem)
     except AnswerErrors as failed:

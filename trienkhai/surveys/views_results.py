@@ -9,20 +9,19 @@ import re
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from trienkhai.lib import charts
+from trienkhai.lib import charts, streaming
 from trienkhai.outreach.models import TargetGroup
 
 from . import exports, rules
@@ -288,22 +287,25 @@ def results_xlsx(request, pk):
 @require_GET
 def results_raw_xlsx(request, pk):
     """Anonymised raw data: one row per form, in random order, for the survey's managers."""
+    return _raw(request, pk, exports.raw_xlsx, exports.XLSX_CONTENT_TYPE, "xlsx")
+
+
+@login_required
+@require_GET
+def results_raw_csv(request, pk):
+    """The same raw data as CSV, for statistics tools."""
+    return _raw(request, pk, exports.raw_csv, streaming.CSV_CONTENT_TYPE, "csv")
+
+
+def _raw(request, pk, write, content_type: str, extension: str) -> StreamingHttpResponse:
+    """Streamed whatever the number of forms: rows are read in chunks and sent as written."""
     survey = _survey_for(request.user, pk)
     if not rules.can_manage_survey(request.user, survey):
         raise PermissionDenied
-    forms_count = tally_counts(survey, Selection(), []).get((0, 0, 0), 0)
-    if forms_count > exports.RAW_LIMIT:
-        messages.error(
-            request,
-            _(
-                "Có %(n)d phiếu, quá %(limit)d phiếu để xuất dữ liệu thô trong một lần. "
-                "Hãy dùng bảng kết quả hoặc liên hệ quản trị hệ thống."
-            )
-            % {"n": forms_count, "limit": exports.RAW_LIMIT},
-        )
-        return redirect("surveys:results", pk=survey.pk)
-    content = exports.raw_workbook(survey, load(survey))
-    return _attachment(content, exports.XLSX_CONTENT_TYPE, exports.filename(survey, "du-lieu"))
+    response = StreamingHttpResponse(write(survey, load(survey)), content_type=content_type)
+    name = exports.filename(survey, "du-lieu", extension)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
