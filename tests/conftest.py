@@ -19,6 +19,15 @@ from trienkhai.org.models import AccessRole, UnitKind
 PASSWORD = "mat-khau-thu-nghiem-2020"
 
 
+@pytest.fixture(autouse=True)
+def _quick_hashes_and_own_media(request, settings, tmp_path):
+    """Each test stores its uploads in its own folder and hashes passwords cheaply: the
+    personas log in thousands of times. A test marked `real_password_hashing` keeps Argon2."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 class Tree:
     """Named handles on the persona tree."""
 

@@ -1,10 +1,12 @@
 """Logging in: Argon2 hashes, throttled failures, Vietnamese messages, the language switch."""
 
+import pytest
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
 
 
+@pytest.mark.real_password_hashing
 def test_passwords_are_stored_as_argon2_hashes(city_secretary):
     assert city_secretary.password.startswith("argon2")
 

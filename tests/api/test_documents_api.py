@@ -17,11 +17,6 @@ from trienkhai.documents.models import Document, DocumentRelation
 D = dt.date
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def register_world(tree):
     """The city's Congress resolution, the ward's plan implementing it (with a PDF), a

@@ -46,11 +46,6 @@ DRAFTS = {
 }  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def units(tree):
     tree.district = org.unit_create(

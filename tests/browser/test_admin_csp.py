@@ -10,11 +10,6 @@ from tests.browser.helpers import log_in, watch_csp
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_the_admin_runs_under_the_policy(page, tree, admin_user):
     refused = watch_csp(page)
     log_in(page, admin_user)

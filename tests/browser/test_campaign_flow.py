@@ -26,12 +26,6 @@ SIBLING = "Đảng ủy Phường Phú Khương"
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
 def _target_groups(target_groups):
     """Seeded rows a transactional test before this one flushed."""
 

@@ -20,12 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 RULES = "Ban hành quy chế làm việc của cấp ủy nhiệm kỳ 2020 - 2025"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def test_a_ward_registers_its_rules_and_the_matrix_shows_done_and_missing(
     page, tree, city_secretary, ward_clerk
 ):

@@ -21,7 +21,6 @@ from trienkhai.org.models import AccessRole
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-_media_and_passwords = consultation_world._media_and_passwords
 world = consultation_world.world
 
 SUMMARY = "Dự thảo Quy chế làm việc của Ban Chấp hành Đảng bộ thành phố khóa XII"

@@ -17,11 +17,6 @@ from trienkhai.plans.models import Task
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_the_secretary_imports_a_package_then_exports_it(page, tree, city_secretary, tmp_path):
     with transaction.atomic():
         world = build_plan(tree, city_secretary)

@@ -25,12 +25,6 @@ BLUE = "rgb(11, 79, 156)"  # the first colour of trienkhai.lib.charts.PALETTE, #
 STATUS_COLOURS = {"rgb(29, 107, 54)", "rgb(11, 79, 156)", "rgb(138, 90, 0)", "rgb(163, 21, 27)"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def water(tree):
     """The city's clean-water indicator, 85 % in 2015, 98 % wanted by 2025; 90 % two years ago."""

@@ -16,11 +16,6 @@ MENU_VI = ["Tổng hợp", "Nhiệm vụ", "Chương trình", "Chỉ tiêu", "V�
 MENU_EN = ["Overview", "Tasks", "Indicators", "Documents", "To comment on", "Organisation"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def english_browser_page(browser, live_server):
     """A page in a browser whose own language is English, as in many offices."""

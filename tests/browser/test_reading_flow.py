@@ -19,12 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TITLE = "Xây dựng kế hoạch tuyên truyền kết quả Đại hội"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def test_the_secretary_reads_a_plan_and_creates_its_task(page, world, city_secretary):  # noqa: F811
     refused = watch_csp(page)
     main = page.get_by_role("main")

@@ -16,11 +16,6 @@ from trienkhai.org import services as org_services
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def log_in(page, user):
     page.goto("/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(user.username)

@@ -21,12 +21,6 @@ WHY = "Vì sao đồng chí chưa được quán triệt?"
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
 def _target_groups(target_groups):
     """Seeded rows a transactional test before this one flushed."""
 

@@ -29,12 +29,6 @@ IDEA = "Cần chọn người có đức, có tài vào Ban Chấp hành."
 PAGE_BUDGET = 100 * 1024  # the respondent's page, all included (issue 5, point 9)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def world(target_groups, tree):
     """The test survey, open since yesterday for a month."""

@@ -17,12 +17,6 @@ TITLE = "Xây dựng Quy chế làm việc của Đảng ủy phường nhiệm 
 COMMENT = "Đã xây dựng xong dự thảo, đang lấy ý kiến các chi bộ trực thuộc."
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def pick(page, field_id, typed, name):
     """Type into a picker's search box and tick the unit it finds."""
     picker = page.locator(f"#{field_id}_picker")

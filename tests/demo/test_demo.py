@@ -219,6 +219,7 @@ def test_generated_names_are_deterministic():
     assert len(set(generated_names(40))) == 40
 
 
+@pytest.mark.real_password_hashing
 @pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=lambda a: a.username)
 def test_demo_accounts_log_in(client, db, account):
     assert client.login(request=HttpRequest(), username=account.username, password=account.password)

@@ -32,12 +32,6 @@ class World:
     """Named handles on the consultation personas."""
 
 
-@pytest.fixture(autouse=True)
-def _media_and_passwords(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _member(tree, name, username, email, *positions, account=True):
     user = None
     if account:

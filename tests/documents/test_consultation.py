@@ -17,7 +17,6 @@ from trienkhai.notifications.models import Notification
 from trienkhai.org.models import PositionRole
 
 # The shared personas (fixtures), without a conftest that other modules would inherit.
-_media_and_passwords = consultation_world._media_and_passwords
 draft = consultation_world.draft
 world = consultation_world.world
 

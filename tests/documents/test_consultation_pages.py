@@ -15,7 +15,6 @@ from trienkhai.documents import consultation as consult
 from trienkhai.documents.models import Comment, DocStatus, Document, Resolution
 
 # The shared personas (fixtures), without a conftest that other modules would inherit.
-_media_and_passwords = consultation_world._media_and_passwords
 draft = consultation_world.draft
 world = consultation_world.world
 

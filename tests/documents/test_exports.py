@@ -20,7 +20,6 @@ from trienkhai.org import services as org
 from trienkhai.org.models import UnitKind
 
 # The shared personas (fixtures), without a conftest that other modules would inherit.
-_media_and_passwords = consultation_world._media_and_passwords
 draft = consultation_world.draft
 world = consultation_world.world
 

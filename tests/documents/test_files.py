@@ -27,12 +27,6 @@ D = dt.date
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-@pytest.fixture(autouse=True)
-def quick(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def refused(uploaded) -> ValidationError:
     with pytest.raises(ValidationError) as caught:
         files.file_check_and_read(uploaded)

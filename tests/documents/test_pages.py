@@ -17,12 +17,6 @@ D = dt.date
 TODAY = dt.date.today()
 
 
-@pytest.fixture(autouse=True)
-def quick(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def text_of(response) -> str:
     return html.unescape(response.content.decode())
 

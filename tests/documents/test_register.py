@@ -19,12 +19,6 @@ from trienkhai.org import services as org_services
 D = dt.date
 
 
-@pytest.fixture(autouse=True)
-def quick(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def terms(tree):
     """Terms XI and XII of the City Committee."""

@@ -16,12 +16,6 @@ from trienkhai.documents.models import DocStatus
 D = dt.date
 
 
-@pytest.fixture(autouse=True)
-def quick(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def shelf(tree):
     """A small register: the city's plan and report, the ward's plan, a cell's plan, a Central

@@ -21,11 +21,6 @@ from trienkhai.plans.models import Direction, Precision, Rollup, TaskStatus
 D = dt.date
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def build_plan(tree, actor) -> SimpleNamespace:
     w = SimpleNamespace()
     w.resolution = documents.document_register(

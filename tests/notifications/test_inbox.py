@@ -10,11 +10,6 @@ from trienkhai.notifications.models import Notification
 from trienkhai.notifications.services import notify
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def notice(user, text, *, url="", minutes_ago=0, read=False):
     notify(user=user, text=text, url=url)
     row = Notification.objects.filter(user=user).order_by("-id").first()

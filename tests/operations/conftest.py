@@ -15,12 +15,6 @@ from trienkhai.documents import files
 from trienkhai.operations.management.commands import backup, restore
 
 
-@pytest.fixture(autouse=True)
-def quick(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def site(tree, city_secretary, ward_clerk, target_groups):
     """The city's plan carried out in the tree, with a PDF and a DOCX attached to it."""

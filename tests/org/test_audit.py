@@ -19,11 +19,6 @@ JUL_1 = dt.date(2025, 7, 1)
 Action = AuditEntry.Action
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def last_entry(obj) -> AuditEntry:
     return audit_entries_for(obj).first()
 

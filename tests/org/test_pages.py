@@ -23,11 +23,6 @@ INVALID_DATE = "Ngày không hợp lệ. Hãy nhập theo dạng ngày-tháng-n�
 PAGE_BUDGET = 150 * 1024
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def text_of(response) -> str:
     return html.unescape(response.content.decode())
 

@@ -10,11 +10,6 @@ from trienkhai.org import rules, selectors, services
 from trienkhai.org.models import Person, PositionRole
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def person(full_name, home_unit):
     return services.person_save(actor=None, full_name=full_name, home_unit=home_unit)
 

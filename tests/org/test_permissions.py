@@ -20,11 +20,6 @@ LOGIN = reverse("accounts:login")
 ANYTHING = {"note": ""}  # a POST that reaches the view's checks but fills no form
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- the people --------------------------------------------------------------------------------
 PERSONAS = {
     "admin": "admin_user",

@@ -31,11 +31,6 @@ OLD_WARD_NAME = "Đảng ủy Phường An Hội"
 NEW_WARD_NAME = "Đảng ủy Phường Phú Tân"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def district(tree):
     """Huyện ủy Châu Thành: a second district under the province."""

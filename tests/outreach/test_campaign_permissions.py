@@ -28,11 +28,6 @@ PERSONAS = {
 ROLES = list(PERSONAS)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def w(tree):
     w = campaign_world(tree)

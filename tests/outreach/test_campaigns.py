@@ -22,11 +22,6 @@ from trienkhai.outreach.models import (
 from trienkhai.plans.models import Precision
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def w(tree):
     return campaign_world(tree)

@@ -15,11 +15,6 @@ from trienkhai.outreach.completion import completion_matrix
 from trienkhai.outreach.models import AttendanceStatus, ClassGroup, ClassSession, ClassStatus
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def w(tree):
     return campaign_world(tree)

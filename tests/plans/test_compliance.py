@@ -27,11 +27,6 @@ AFTER_DUE = dt.date(2021, 3, 1)
 BEFORE_DUE = dt.date(2020, 12, 1)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def congress(tree):
     return issue(tree.city, "01-NQ/ThU", CONGRESS_DAY, summary="Nghị quyết Đại hội lần thứ XII")

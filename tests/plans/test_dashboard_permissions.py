@@ -106,11 +106,6 @@ def outcome(response):
     return response.status_code
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(tree):
     tree.district = org_services.unit_create(

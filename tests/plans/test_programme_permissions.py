@@ -29,12 +29,6 @@ ANYTHING = {"note": ""}  # a POST that reaches the view's checks but fills no fo
 D = dt.date
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path
-
-
 PERSONAS = {
     "admin": "admin_user",
     "manager": "city_secretary",  # manager of the city

@@ -36,11 +36,6 @@ from trienkhai.plans.models import TaskStatus as TS
 D = dt.date
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def make_programme(unit, document, title="Chương trình thử", field="Thương mại, dịch vụ", **kw):
     return services.programme_create(
         actor=None,

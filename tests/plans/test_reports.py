@@ -31,11 +31,6 @@ Q1 = dt.date(2021, 1, 1)
 Q1_DUE = dt.date(2021, 4, 10)  # 10 days after 31-3-2021
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def quarterly(tree, city_secretary):
     return reports.schedule_create(

@@ -32,11 +32,6 @@ ANYTHING = {"note": ""}  # a POST that reaches the view's checks but fills no fo
 PERIOD = "2021-01-01"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 PERSONAS = {
     "admin": "admin_user",
     "manager": "city_secretary",  # manager of the city

@@ -22,11 +22,6 @@ GRASSROOTS = UnitKind.GRASSROOTS_PARTY_COMMITTEE
 CONGRESS_DAY = dt.date(2020, 10, 15)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- helpers shared by the plans test files -------------------------------------------------------
 def issue(unit, number, day, *, implements=None, kind=RelationKind.IMPLEMENTS, summary=""):
     """Register a document issued by `unit` in its own register, optionally implementing one."""

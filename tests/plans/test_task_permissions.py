@@ -24,12 +24,6 @@ LOGIN = reverse("accounts:login")
 ANYTHING = {"note": ""}  # a POST that reaches the view's checks but fills no form
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path
-
-
 PERSONAS = {
     "admin": "admin_user",
     "manager": "city_secretary",  # manager of the city

@@ -34,12 +34,6 @@ TEXT = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def _unit(parent, kind, name, **kwargs):
     return org.unit_create(actor=None, parent=parent, kind=kind, name=name, **kwargs)
 

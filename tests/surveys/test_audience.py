@@ -18,11 +18,6 @@ from .builders import DURING, congress_survey, full_answers
 TODAY = dt.date(2020, 8, 1)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def groups(db):
     return TargetGroup.objects.get(code="dang-vien"), TargetGroup.objects.get(

@@ -24,11 +24,6 @@ from trienkhai.surveys.structure import LIKERT_LABELS
 from .builders import DURING, congress_survey, full_answers
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def draft_survey(tree, actor=None, title="Khảo sát về công tác tuyên truyền"):
     survey = builder.survey_create(actor=actor, owner_unit=tree.city, title=title)
     section = builder.section_create(actor=actor, survey=survey, title="Phần I. Đánh giá chung")

@@ -19,11 +19,6 @@ from .builders import DURING, congress_survey, full_answers
 LOGIN = reverse("accounts:login")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 PERSONAS = {
     "admin": "admin_user",
     "manager": "city_secretary",

@@ -20,11 +20,6 @@ from .builders import DURING, congress_survey, full_answers
 CODE_RE = re.compile(r"^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{10}$")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(tree):
     """The Congress survey with a quota of 25 + 15 forms and no codes yet."""
