@@ -20,10 +20,14 @@ PASSWORD = "mat-khau-thu-nghiem-2020"
 
 
 @pytest.fixture(autouse=True)
-def _quick_hashes_and_own_media(request, settings, tmp_path):
-    """Each test stores its uploads in its own folder and hashes passwords cheaply: the
-    personas log in thousands of times. A test marked `real_password_hashing` keeps Argon2."""
+def _quick_test_settings(request, settings, tmp_path):
+    """Each test stores its uploads in its own folder, hashes passwords cheaply (the personas
+    log in thousands of times; a test marked `real_password_hashing` keeps Argon2) and starts
+    its clients without WhiteNoise's scan of the static files."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # WhiteNoise would list every static file of every app each time a test client starts (a
+    # sixth of a page test's time); looked up on request instead, as in development.
+    settings.WHITENOISE_AUTOREFRESH = True
     if request.node.get_closest_marker("real_password_hashing") is None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
