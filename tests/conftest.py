@@ -9,14 +9,54 @@ Tỉnh ủy Bến Tre (province)
 """
 
 import datetime as dt
+import threading
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test.testcases import LiveServerThread
 
 from trienkhai.org import services
 from trienkhai.org.models import AccessRole, UnitKind
 
 PASSWORD = "mat-khau-thu-nghiem-2020"
+
+
+class _OneRequestAtATime:
+    """The live server's application, one request at a time, body included.
+
+    On SQLite in memory the test and every request thread of the live server share one
+    connection: two requests at once (a double click) would interleave their savepoints on it
+    and break the transaction for every later test. A real deployment gives each request its
+    own connection, where the unique submission keys settle a double click."""
+
+    lock = threading.Lock()
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            result = self.app(environ, start_response)
+            try:
+                body = b"".join(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        return [body]
+
+
+_create_server = LiveServerThread._create_server
+
+
+def _create_serialised_server(self, connections_override=None):
+    server = _create_server(self, connections_override=connections_override)
+    if connections_override:  # a connection shared with the test: SQLite in memory
+        set_app = server.set_app
+        server.set_app = lambda app: set_app(_OneRequestAtATime(app))
+    return server
+
+
+LiveServerThread._create_server = _create_serialised_server
 
 
 @pytest.fixture(autouse=True)
