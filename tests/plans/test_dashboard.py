@@ -446,3 +446,33 @@ def test_the_lists_merge_work_led_here_and_work_given_outside_by_deadline(tree):
     ]
     assert [t.title for t in board.due_soon] == ["Sắp đến hạn"]
     assert board.overdue_count == 6 and board.due_soon_count == 1
+
+
+def test_the_rows_per_sub_unit_name_own_work_outside_work_and_an_ended_unit(
+    world, city_secretary, login, client
+):
+    """The table by sub-unit: the committee's own work, work given outside its tree, a unit
+    that has ended; in Vietnamese, then in English after the switch."""
+    from trienkhai.org import services as org_services
+
+    ubnd = org_services.unit_create(
+        actor=None, parent=None, kind=UnitKind.PEOPLES_COMMITTEE, name="UBND thành phố Bến Tre"
+    )
+    make_task("Tham mưu nghị quyết chuyên đề", ubnd, assigned_by=world.city, deadline=days(-2))
+    type(world.sibling).objects.filter(pk=world.sibling.pk).update(ended_on=days(-1))
+    login(city_secretary)
+    page = client.get(reverse("plans:dashboard")).content.decode()
+    dashboard_url = reverse("plans:dashboard")
+    assert "Thành ủy Bến Tre (trực tiếp chủ trì)" in page
+    assert "Giao cho đơn vị ngoài phạm vi (ví dụ cơ quan chính quyền)" in page
+    assert (
+        f'<a href="{dashboard_url}?unit={world.sibling.pk}">Đảng ủy Phường Phú Khương</a>'
+        ' <span class="tag ended">đã kết thúc</span>'
+    ) in page
+    # The sibling ward: one task, overdue, none done, no compliance cell.
+    assert "<td>1</td>\n<td><strong>1</strong></td>\n<td>0% <svg" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("plans:dashboard")).content.decode()
+    assert "Thành ủy Bến Tre (leading directly)" in page
+    assert "Assigned to units outside this scope (e.g. government bodies)" in page
+    assert '<span class="tag ended">ended</span>' in page
