@@ -315,6 +315,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trienkhai.plans.jobs.fold_task_tallies",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Every compliance cell checked against the register, repaired if a write missed it.
+    "plans-recheck-compliance": {
+        "task": "trienkhai.plans.jobs.recheck_compliance",
+        "schedule": crontab(hour=2, minute=45),
+    },
     # Spent survey codes are rewritten so PostgreSQL keeps no trace of the order of their use.
     "surveys-reseal-codes": {
         "task": "trienkhai.surveys.jobs.reseal_codes",

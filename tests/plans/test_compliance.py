@@ -203,7 +203,7 @@ def test_counts_take_a_fixed_number_of_queries_however_many_units(tree, city_sec
     for n in range(25):
         org.unit_create(actor=None, parent=tree.city, kind=GRASSROOTS, name=f"Đảng ủy Phường {n}")
 
-    assert queries_for_counts() == few == 6  # two GROUP BY queries per count
+    assert queries_for_counts() == few == 3  # one GROUP BY query per count
 
 
 def test_summary_and_pending_for_dashboards_and_reminders(

@@ -433,6 +433,41 @@ def test_a_second_entry_for_the_same_day_corrects_the_first(tree):
     assert selectors.indicator_value_at(ind, D(2020, 1, 1)) == 9
 
 
+def flagged(ind, unit):
+    return list(
+        Measurement.objects.filter(indicator=ind, unit=unit, is_latest=True).values_list(
+            "value", flat=True
+        )
+    )
+
+
+def test_each_series_flags_exactly_its_latest_value_whatever_the_order_of_entry(tree):
+    ind = indicator(tree.city, by_subunits=True)
+    measure(ind, tree.ward, 7, D(2020, 12, 31))
+    measure(ind, tree.ward, 4, D(2019, 12, 31))  # an older figure entered late
+    measure(ind, tree.sibling, 3, D(2019, 12, 31))
+    assert flagged(ind, tree.ward) == [Decimal(7)]
+    assert flagged(ind, tree.sibling) == [Decimal(3)]
+
+    measure(ind, tree.ward, 6, D(2020, 12, 31))  # the same day corrected: the later entry
+    assert flagged(ind, tree.ward) == [Decimal(6)]
+    assert selectors.latest_totals([ind.pk], D(2021, 1, 1))[ind.pk] == (Decimal(9), D(2020, 12, 31))
+
+    Measurement.objects.filter(indicator=ind, unit=tree.ward, value=6).delete()
+    assert flagged(ind, tree.ward) == [Decimal(7)]
+
+
+def test_flagging_every_series_again_after_a_bulk_load_finds_the_same_values(tree):
+    ind = indicator(tree.city, by_subunits=True)
+    for unit, value, day in [(tree.ward, 4, D(2019, 12, 31)), (tree.ward, 7, D(2020, 6, 30)),
+                             (tree.sibling, 3, D(2020, 6, 30))]:  # fmt: skip
+        measure(ind, unit, value, day)
+    Measurement.objects.update(is_latest=False)
+
+    assert services.mark_every_latest() == 2
+    assert flagged(ind, tree.ward) == [Decimal(7)] and flagged(ind, tree.sibling) == [Decimal(3)]
+
+
 # --- evidence files --------------------------------------------------------------------------------
 def test_a_pdf_evidence_is_kept_under_its_real_type(tree, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path

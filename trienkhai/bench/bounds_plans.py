@@ -9,16 +9,13 @@ selectors_tasks.py for the rules restated here.
 import datetime as dt
 from dataclasses import dataclass
 
-from trienkhai.documents.models import ISSUED_STATES, RelationKind
 from trienkhai.org.models import Unit
 from trienkhai.plans.models import CLOSED_STATUSES, OPEN_STATUSES, Rollup, TaskStatus
 
-from .bounds_common import fetch, local_date, placeholders, prefix
+from .bounds_common import fetch, placeholders, prefix
 
 OPEN = [str(s) for s in OPEN_STATUSES]
 CLOSED = [str(s) for s in CLOSED_STATUSES]
-ISSUED = [str(s) for s in ISSUED_STATES]
-MATCH_KINDS = [str(RelationKind.IMPLEMENTS), str(RelationKind.BASED_ON)]
 LIST_SIZE = 20  # plans.dashboard.LIST_SIZE
 DUE_SOON_DAYS = 14  # plans.dashboard.DUE_SOON_DAYS
 
@@ -150,41 +147,13 @@ def task_lists(
 
 
 # --- compliance cells -----------------------------------------------------------------------------
-def _verdict(issuer: str) -> tuple[str, list]:
-    """'done'/'late' by the earliest complying document issued by `issuer` (SQL over the outer
-    t, r, u aliases), NULL without one."""
-    sql = f"""(SELECT CASE WHEN d.issued_on <= r.due_on THEN 'done' ELSE 'late' END
-        FROM documents_document d
-        WHERE {issuer} AND d.doc_type = r.doc_type
-          AND d.status IN ({placeholders(ISSUED)}) AND d.issued_on IS NOT NULL
-          AND ((r.implements_id IS NULL AND d.issued_on >= {local_date("r.created_at")})
-               OR EXISTS (SELECT 1 FROM documents_documentrelation rel
-                          WHERE rel.source_id = d.id AND rel.target_id = r.implements_id
-                            AND rel.kind IN ({placeholders(MATCH_KINDS)})))
-        ORDER BY d.issued_on, d.id LIMIT 1)"""
-    return sql, [*ISSUED, *MATCH_KINDS]
-
-
-SUCCESSORS = """(SELECT s1.successor_id FROM org_unitsuccession s1 WHERE s1.predecessor_id = t.unit_id
-    UNION SELECT s2.successor_id FROM org_unitsuccession s1
-          JOIN org_unitsuccession s2 ON s2.predecessor_id = s1.successor_id
-          WHERE s1.predecessor_id = t.unit_id
-    UNION SELECT s3.successor_id FROM org_unitsuccession s1
-          JOIN org_unitsuccession s2 ON s2.predecessor_id = s1.successor_id
-          JOIN org_unitsuccession s3 ON s3.predecessor_id = s2.successor_id
-          WHERE s1.predecessor_id = t.unit_id)"""
-
-
 def cell_state(today: dt.date) -> tuple[str, list]:
-    """The state of a compliance cell (alias t: the target row, r: its requirement, u: its unit):
-    the unit's own earliest document, else (a unit that ended) a successor's, else missing or
-    overdue by the due date."""
-    own, own_params = _verdict("d.issuer_unit_id = t.unit_id")
-    succ, succ_params = _verdict(f"d.issuer_unit_id IN {SUCCESSORS}")
-    sql = f"""COALESCE({own},
-        CASE WHEN u.ended_on IS NOT NULL THEN {succ} END,
-        CASE WHEN r.due_on >= %s THEN 'missing' ELSE 'overdue' END)"""
-    return sql, [*own_params, *succ_params, today]
+    """The state of a compliance cell (alias t: the target row, r: its requirement) from its
+    stored complying date (compliance_cells), the due date and today."""
+    sql = """CASE WHEN t.complied_on IS NOT NULL
+                  THEN CASE WHEN t.complied_on <= r.due_on THEN 'done' ELSE 'late' END
+             WHEN r.due_on >= %s THEN 'missing' ELSE 'overdue' END"""
+    return sql, [today]
 
 
 CELLS = """FROM plans_requirementtarget t
@@ -212,24 +181,40 @@ def compliance_by_branch(path: str, today: dt.date) -> dict[str, dict[str, int]]
 # --- indicators and reports -----------------------------------------------------------------------
 def indicator_values(path: str, today: dt.date) -> list[tuple]:
     """Indicators with a deadline in the subtree, with their value: the sum of the latest
-    counted measurement of each unit, up to today or the target's end (selectors_programmes)."""
+    counted measurement of each unit, up to today or the target's end (selectors_programmes):
+    the flagged latest values within the cutoff, and for a series whose latest value lies beyond
+    it, its last value before the cutoff."""
     cutoff = "CASE WHEN i.target_end < %s THEN i.target_end ELSE %s END"
-    totals = fetch(
-        f"""SELECT m.indicator_id, SUM(m.value), MAX(m.measured_on)
-        FROM plans_measurement m
+    scope = """FROM plans_measurement m
         JOIN plans_indicator i ON i.id = m.indicator_id
         JOIN org_unit iu ON iu.id = i.unit_id
-        WHERE iu.path LIKE %s AND i.target_end IS NOT NULL AND m.measured_on <= {cutoff}
-          AND (m.unit_id = i.unit_id OR (i.by_subunits AND i.rollup = %s))
+        WHERE iu.path LIKE %s AND i.target_end IS NOT NULL
+          AND (m.unit_id = i.unit_id OR (i.by_subunits AND i.rollup = %s))"""
+    params = [prefix(path), str(Rollup.SUM)]
+    totals = fetch(
+        f"""SELECT m.indicator_id, SUM(m.value), MAX(m.measured_on) {scope}
+          AND m.is_latest AND m.measured_on <= {cutoff}
+        GROUP BY m.indicator_id""",
+        [*params, today, today],
+    )
+    beyond = fetch(
+        f"""SELECT m.indicator_id, SUM(m.value), MAX(m.measured_on) {scope}
+          AND m.measured_on <= {cutoff}
+          AND EXISTS (SELECT 1 FROM plans_measurement l
+            WHERE l.indicator_id = m.indicator_id AND l.unit_id = m.unit_id AND l.is_latest
+              AND l.measured_on > {cutoff})
           AND NOT EXISTS (
             SELECT 1 FROM plans_measurement n
             WHERE n.indicator_id = m.indicator_id AND n.unit_id = m.unit_id
               AND n.measured_on <= {cutoff}
               AND (n.measured_on > m.measured_on OR (n.measured_on = m.measured_on AND n.id > m.id)))
         GROUP BY m.indicator_id""",
-        [prefix(path), today, today, str(Rollup.SUM), today, today],
+        [*params, today, today, today, today, today, today],
     )
-    values = {pk: (total, last_on) for pk, total, last_on in totals}
+    values: dict[int, tuple] = {}
+    for pk, total, last_on in [*totals, *beyond]:
+        before, on = values.get(pk, (0, last_on))
+        values[pk] = (before + total, max(on, last_on))
     rows = fetch(
         """SELECT i.id, i.direction, i.target_value, i.target_end, i.baseline_value,
                i.baseline_year

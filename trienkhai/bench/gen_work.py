@@ -185,9 +185,9 @@ def write_requirements(plan: Plan) -> int:
     with indexes_set_aside("plans_requirementtarget"):
         return copy_rows(
             "plans_requirementtarget",
-            ["requirement_id", "unit_id"],
+            ["requirement_id", "unit_id", "by_successor"],
             (
-                (rid, unit[0])
+                (rid, unit[0], False)
                 for rid, r in zip(ids, plan.requirements, strict=True)
                 for unit in r[6]
             ),
@@ -337,11 +337,20 @@ def write_indicators(tree: Tree, programmes: dict, rng, today: dt.date) -> tuple
                     if not by_sub:
                         value = min(100.0, value)
                     yield (indicator_id, who[0], Decimal(f"{value:.2f}"), dt.date(year, 6, 30),
-                           "Báo cáo tổng hợp", "", now)  # fmt: skip
+                           "Báo cáo tổng hợp", "", now, k == len(years))  # fmt: skip
 
     count = copy_rows(
         "plans_measurement",
-        ["indicator_id", "unit_id", "value", "measured_on", "source", "evidence", "entered_at"],
+        [
+            "indicator_id",
+            "unit_id",
+            "value",
+            "measured_on",
+            "source",
+            "evidence",
+            "entered_at",
+            "is_latest",
+        ],
         measurements(),
     )
     return len(ids), count

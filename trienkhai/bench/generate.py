@@ -125,6 +125,7 @@ def _held_data() -> str:
 
 def _generate(scale: Scale, rng, seed: int, today: dt.date, timer: Timer) -> None:
     from trienkhai.org.models import Unit
+    from trienkhai.plans import compliance_cells
 
     with timer.part("organisation tree"):
         counts = gen_tree.build_tree(
@@ -154,7 +155,12 @@ def _generate(scale: Scale, rng, seed: int, today: dt.date, timer: Timer) -> Non
     with timer.part("programmes and requirements"):
         programmes = gen_work.write_programmes(plan, doc_ids, today)
         cells = gen_work.write_requirements(plan)
-        timer.note(f"{sum(map(len, programmes.values())):,} programmes, {cells:,} compliance cells")
+        # Each cell's complying document, stored by the product's own rule (compliance_cells).
+        complied = compliance_cells.refresh_all()
+        timer.note(
+            f"{sum(map(len, programmes.values())):,} programmes, {cells:,} compliance cells "
+            f"({complied:,} complied)"
+        )
     with timer.part("tasks"):
         tasks, links = gen_work.write_tasks(
             tree, programmes, scale.tasks, rng, today, step=timer.step

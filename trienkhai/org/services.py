@@ -31,7 +31,7 @@ from .models import (
     UnitPeriod,
     UnitSuccession,
 )
-from .signals import unit_moved
+from .signals import unit_moved, units_ended
 
 Role = ReorgEventUnit.Role
 # Event summaries and audit notes are records, written once in Vietnamese like the documents
@@ -489,6 +489,7 @@ def unit_merge(
             event=event,
         )
         UnitSuccession.objects.create(predecessor=source, successor=target, event=event)
+    units_ended.send(sender=Unit, unit_ids=[u.pk for u in sources])
     return event, target
 
 
@@ -556,6 +557,7 @@ def unit_split(
         _end_unit(
             actor=actor, unit=source, effective_on=effective_on, reason=EndReason.SPLIT, event=event
         )
+        units_ended.send(sender=Unit, unit_ids=[source.pk])
     return event, [_fresh(u) for u in new_units]
 
 
@@ -609,6 +611,7 @@ def unit_dissolve(
     UnitSuccession.objects.bulk_create(
         [UnitSuccession(predecessor=unit, successor=s, event=event) for s in successors]
     )
+    units_ended.send(sender=Unit, unit_ids=[unit.pk])
     return event
 
 

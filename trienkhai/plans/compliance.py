@@ -1,7 +1,8 @@
 """The compliance matrix: which units issued what their superiors required, read from the register.
 
 Rows are the units a requirement applied to when it was set (`RequirementTarget`), columns are
-requirements. A cell is decided by the database, one correlated subquery per cell:
+requirements. Each cell stores its complying document, decided by the rule below
+(`complying_documents`) whenever the register or the tree changes (`compliance_cells`):
 
 * a unit has complied when the register holds an issued document of the required type whose
   issuer is that unit and — when the requirement names a document D — which implements D or is
@@ -23,20 +24,19 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
+    F,
     IntegerField,
     Max,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Substr
 from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,11 +79,11 @@ def _successor_ids(unit_ref):
     ).values("successor_id")
 
 
-def _complying_documents(*, successors: bool) -> QuerySet[Document]:
+def complying_documents(*, successors: bool) -> QuerySet[Document]:
     """Documents that satisfy the requirement of the outer RequirementTarget row, earliest first.
 
-    Issued by the target unit itself, or (`successors`) by one of its successors.
-    """
+    Issued by the target unit itself, or (`successors`) by one of its successors. This is the
+    rule; `compliance_cells` runs it when something it reads changes and stores the answer."""
     if successors:
         issuer = Q(issuer_unit_id__in=_successor_ids(OuterRef(OuterRef("unit_id"))))
     else:
@@ -108,57 +108,38 @@ def _complying_documents(*, successors: bool) -> QuerySet[Document]:
     )
 
 
-def _verdict(documents: QuerySet[Document]) -> Subquery:
-    """'done' or 'late' by the earliest complying document; NULL when there is none."""
-    verdict = Case(
-        When(issued_on__lte=OuterRef("requirement__due_on"), then=Value(DONE)),
-        default=Value(LATE),
+def state_expression(today: dt.date) -> Case:
+    """A cell's state from its stored complying date, its requirement's due date and today."""
+    return Case(
+        When(
+            complied_on__isnull=False, complied_on__lte=F("requirement__due_on"), then=Value(DONE)
+        ),
+        When(complied_on__isnull=False, then=Value(LATE)),
+        When(requirement__due_on__gte=today, then=Value(MISSING)),
+        default=Value(OVERDUE),
         output_field=CharField(),
-    )
-    return Subquery(
-        documents.annotate(verdict=verdict).values("verdict")[:1], output_field=CharField()
     )
 
 
 def annotate_cells(qs: QuerySet[RequirementTarget], today: dt.date, *, documents=False):
     """Each target row with its `state` (done, late, missing, overdue); with `documents`, also
-    `own_doc` and `successor_doc` (the earliest complying document of the unit, of its
-    successors) and `by_successor`.
+    `own_doc` and `successor_doc` (the complying document, the unit's own or its successors')
+    next to the stored `by_successor`.
 
-    `state` is one COALESCE, which stops at its first value: one document lookup per row, the
-    successors' lookup only for a unit that ended without a document of its own. Group by it
-    (`state_counts`) rather than filtering an aggregate on it several times: each filter would
-    evaluate it again."""
-    own = _complying_documents(successors=False)
-    succ = _complying_documents(successors=True)
-    ended = Q(unit__ended_on__isnull=False)
-    no_document = Case(
-        When(requirement__due_on__gte=today, then=Value(MISSING)),
-        default=Value(OVERDUE),
-        output_field=CharField(),
-    )
-    qs = qs.annotate(
-        state=Coalesce(
-            _verdict(own),
-            Case(When(ended, then=_verdict(succ)), default=None, output_field=CharField()),
-            no_document,
-            output_field=CharField(),
-        )
-    )
+    Read from the stored cell (`compliance_cells`): no document lookup."""
+    qs = qs.annotate(state=state_expression(today))
     if documents:
         qs = qs.annotate(
-            own_doc=Subquery(own.values("pk")[:1], output_field=IntegerField()),
-            successor_doc=Case(
-                When(ended, then=Subquery(succ.values("pk")[:1])),
+            own_doc=Case(
+                When(by_successor=False, then=F("complied_by_id")),
                 default=None,
                 output_field=IntegerField(),
             ),
-        ).annotate(
-            by_successor=Case(
-                When(own_doc__isnull=True, successor_doc__isnull=False, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
+            successor_doc=Case(
+                When(by_successor=True, then=F("complied_by_id")),
+                default=None,
+                output_field=IntegerField(),
+            ),
         )
     return qs
 
@@ -228,28 +209,25 @@ class Counts:
 
 
 def _grouped(targets, today: dt.date, keys: list[str]) -> dict[tuple, Counts]:
-    """{key values: Counts}, from one GROUP BY over (keys, state) and one over the few target
-    units that ended and comply through a successor."""
+    """{key values: Counts}, from one GROUP BY over (keys, state, by a successor)."""
     out: dict[tuple, Counts] = {}
-    rows = annotate_cells(targets, today).order_by().values(*keys, "state").annotate(n=Count("pk"))
-    for row in rows:  # at most four rows per key: states, not units
+    rows = (
+        annotate_cells(targets, today)
+        .order_by()
+        .values(*keys, "state", "by_successor")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:  # at most eight rows per key: states, not units
         counts = out.setdefault(tuple(row[k] for k in keys), Counts())
         setattr(counts, row["state"], getattr(counts, row["state"]) + row["n"])
         counts.total += row["n"]
-    through_successor = (
-        annotate_cells(targets.filter(unit__ended_on__isnull=False), today, documents=True)
-        .filter(by_successor=True)
-        .order_by()
-        .values(*keys)
-        .annotate(n=Count("pk"))
-    )
-    for row in through_successor:
-        out[tuple(row[k] for k in keys)].by_successor = row["n"]
+        if row["by_successor"]:
+            counts.by_successor += row["n"]
     return out
 
 
 def state_counts(targets: QuerySet[RequirementTarget], today: dt.date) -> Counts:
-    """Counts of `targets` by state, all together: two GROUP BY queries."""
+    """Counts of `targets` by state, all together: one GROUP BY query."""
     return _grouped(targets, today, []).get((), Counts())
 
 

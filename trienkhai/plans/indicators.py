@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import formats, numberformat, timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -555,6 +555,32 @@ def _nested_measured_units(indicator: Indicator) -> tuple[Unit, Unit] | None:
             units = {u.path: u for u in Unit.objects.filter(path__in=[upper, lower])}
             return units[upper], units[lower]
     return None
+
+
+def mark_latest(indicator_id: int, unit_id: int) -> None:
+    """Flag the last value of the series (indicator, unit) as its latest and no other.
+
+    The indicator's row is locked first, so two values entered at once for the same indicator
+    are flagged one after the other and the later transaction sees the earlier one's value."""
+    list(Indicator.objects.select_for_update().filter(pk=indicator_id).values_list("pk"))
+    series = Measurement.objects.filter(indicator_id=indicator_id, unit_id=unit_id)
+    last = series.order_by("-measured_on", "-pk").values_list("pk", flat=True).first()
+    series.filter(is_latest=True).exclude(pk=last).update(is_latest=False)
+    if last is not None:
+        series.filter(pk=last, is_latest=False).update(is_latest=True)
+
+
+def mark_every_latest() -> int:
+    """Flag the latest value of every series (after a bulk load that bypassed the services);
+    returns how many values are flagged."""
+    newer = Measurement.objects.filter(
+        indicator=OuterRef("indicator"), unit=OuterRef("unit")
+    ).filter(
+        Q(measured_on__gt=OuterRef("measured_on"))
+        | Q(measured_on=OuterRef("measured_on"), pk__gt=OuterRef("pk"))
+    )
+    Measurement.objects.filter(is_latest=True).update(is_latest=False)
+    return Measurement.objects.filter(~Exists(newer)).update(is_latest=True)
 
 
 def measurement_scope_error(indicator: Indicator, unit: Unit) -> str | None:

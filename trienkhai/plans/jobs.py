@@ -15,7 +15,7 @@ from django.utils import timezone
 # queued, whatever imported this module first.
 from trienkhai.celery import app as _app  # noqa: F401
 
-from . import reminders, tallies
+from . import compliance_cells, reminders, tallies
 
 
 @shared_task(ignore_result=True)
@@ -41,3 +41,10 @@ def fold_task_tallies() -> int:
     """Each night: the -1/+1 rows every task write adds are recounted into one row per key, so
     the whole-tree dashboard keeps summing tens of thousands of rows, not a growing log."""
     return tallies.rebuild()
+
+
+@shared_task(ignore_result=True)
+def recheck_compliance() -> int:
+    """Each night: every compliance cell decided again from the register and the tree; a cell
+    that differed (a write that bypassed the services) is repaired and logged. Returns how many."""
+    return len(compliance_cells.recheck(repair=True))

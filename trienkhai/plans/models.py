@@ -159,13 +159,22 @@ class Measurement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     entered_at = models.DateTimeField(auto_now_add=True)
+    # The last of its series (indicator, unit) by date, then by entry: kept by
+    # `indicators.mark_latest` whenever a value is added or removed, so the latest values of a
+    # subtree are read from a partial index instead of comparing every value with the others.
+    is_latest = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("số liệu")
         verbose_name_plural = _("số liệu")
         ordering = ["indicator_id", "measured_on", "id"]
         indexes = [
-            models.Index(fields=["indicator", "unit", "measured_on"], name="plan_measure_series")
+            models.Index(fields=["indicator", "unit", "measured_on"], name="plan_measure_series"),
+            models.Index(
+                fields=["indicator", "unit", "measured_on"],
+                name="plan_measure_latest",
+                condition=models.Q(is_latest=True),
+            ),
         ]
 
     def __str__(self):
@@ -431,6 +440,13 @@ class RequirementTarget(models.Model):
 
     requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="targets")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="requirement_targets")
+    # The earliest complying document and its date, kept by `compliance_cells` whenever the
+    # register or the tree changes, so reading a cell's state needs no document lookup.
+    complied_by = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    complied_on = models.DateField(null=True, blank=True)
+    by_successor = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

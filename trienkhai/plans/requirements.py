@@ -23,6 +23,7 @@ from trienkhai.org import rules as org_rules
 from trienkhai.org.models import Unit, UnitKind, UnitPeriod
 from trienkhai.org.selectors import period_at
 
+from . import compliance_cells
 from .models import Requirement, RequirementTarget
 
 RECORD_FIELDS = [
@@ -192,6 +193,8 @@ def requirement_create(
     RequirementTarget.objects.bulk_create(
         [RequirementTarget(requirement=requirement, unit_id=pk) for pk in units], batch_size=1000
     )
+    # Documents issued before the requirement may already comply (when it names a document).
+    compliance_cells.refresh_requirement(requirement.pk)
     changes = diff({}, _record(requirement))
     changes["số đơn vị phải thực hiện"] = [None, len(units)]
     audit_record(

@@ -218,15 +218,41 @@ COUNTED = Q(unit=F("indicator__unit")) | Q(
 
 def latest_totals(indicators, today: dt.date) -> dict[int, tuple[Decimal, dt.date]]:
     """{indicator id: (value, date of its latest counted measurement)} for every indicator of
-    `indicators` (a queryset or ids) that has a value: one query."""
-    rows = (
-        latest_rows(Measurement.objects.filter(indicator__in=indicators), _cutoff_expr(today))
-        .filter(COUNTED)
-        .order_by()
+    `indicators` (a queryset or ids) that has a value.
+
+    A series' flagged latest value (`is_latest`) is its value whenever it lies within the
+    indicator's cutoff, which is every series of a running target (no value is dated in the
+    future): one query over the partial index. Only the series of an ended target with a value
+    entered after its end look for their last value before the cutoff, in a second query."""
+    cutoff = _cutoff_expr(today)
+    counted = Measurement.objects.filter(indicator__in=indicators, is_latest=True).filter(COUNTED)
+    out: dict[int, tuple[Decimal, dt.date]] = {}
+
+    def add(rows):
+        for row in rows:
+            total, last_on = out.get(row["indicator"], (0, row["last_on"]))
+            out[row["indicator"]] = (total + row["total"], max(last_on, row["last_on"]))
+
+    within = Q(measured_on__lte=cutoff)
+    rows = list(
+        counted.order_by()
         .values("indicator")
-        .annotate(total=Sum("value"), last_on=Max("measured_on"))
+        .annotate(
+            total=Sum("value", filter=within),
+            last_on=Max("measured_on", filter=within),
+            beyond=Count("pk", filter=~within),
+        )
     )
-    return {row["indicator"]: (row["total"], row["last_on"]) for row in rows}
+    add(row for row in rows if row["total"] is not None)
+    if any(row["beyond"] for row in rows):
+        series = counted.filter(~within, indicator=OuterRef("indicator"), unit=OuterRef("unit"))
+        add(
+            latest_rows(Measurement.objects.filter(Exists(series)), cutoff)
+            .order_by()
+            .values("indicator")
+            .annotate(total=Sum("value"), last_on=Max("measured_on"))
+        )
+    return out
 
 
 def indicator_value_at(indicator: Indicator, day: dt.date) -> Decimal | None:

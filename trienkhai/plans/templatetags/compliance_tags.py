@@ -1,8 +1,10 @@
-"""The two small pieces of the compliance matrix, written in Python: a cell and a counts cell.
+"""The pieces of the compliance matrix, written in Python: a cell, a counts cell, and the rows.
 
 A matrix page shows hundreds of each (200 units by up to 30 requirements, a counts cell per
-sub-tree and requirement); an `{% include %}` apiece cost more than the queries behind the page.
-The markup is the same as it was in the partial templates, which now call these tags.
+sub-tree and requirement); an `{% include %}` apiece cost more than the queries behind the page,
+and so did a tag per cell once the cells were stored. The rows of a page are drawn by one tag
+each for the units and for the sub-trees, which resolve the labels and links once per page.
+The markup is the same as the templates' was.
 """
 
 from django import template
@@ -81,3 +83,123 @@ def compliance_cell(cell):
             format_html('<br><span class="muted">{}</span>', _("văn bản của đơn vị kế thừa"))
         )
     return mark_safe("".join(parts))
+
+
+class _Links:
+    """Links of one kind made by replacing the id in one reversed URL (reverse() per row cost
+    more than the row)."""
+
+    MARK = 987654321
+
+    def __init__(self, name: str):
+        self.head, self.tail = reverse(name, args=[self.MARK]).split(str(self.MARK))
+
+    def __call__(self, pk: int) -> str:
+        return f"{self.head}{pk}{self.tail}"
+
+
+class _CellWriter:
+    """The state cells of one page: each state's badge translated once."""
+
+    def __init__(self):
+        self.badges = {
+            state: str(
+                format_html(
+                    '<span class="state state-{}">{} {}</span>',
+                    state,
+                    ICONS.get(state, "✖"),
+                    label,
+                )
+            )
+            for state, label in ((s, str(lbl)) for s, lbl in _state_labels().items())
+        }
+        self.absent = str(
+            format_html(
+                '<span class="muted" title="{}">—</span>',
+                _("Yêu cầu không áp dụng cho đơn vị này"),
+            )
+        )
+        self.successor = str(
+            format_html('<br><span class="muted">{}</span>', _("văn bản của đơn vị kế thừa"))
+        )
+        self.document = _Links("documents:detail")
+
+    def __call__(self, cell) -> str:
+        if cell is None:
+            return self.absent
+        out = self.badges[cell.state]
+        doc = cell.document
+        if doc:
+            out += str(
+                format_html(
+                    '<br><a href="{}">{}</a> <span class="muted">{}</span>',
+                    self.document(doc.pk),
+                    doc.number_text,
+                    format_date(doc.issued_on, "d-m-Y") if doc.issued_on else "",
+                )
+            )
+        if cell.by_successor:
+            out += self.successor
+        return out
+
+
+def _state_labels():
+    from trienkhai.plans.compliance import STATE_LABELS
+
+    return STATE_LABELS
+
+
+@register.simple_tag
+def matrix_unit_rows(matrix):
+    """The rows of the matrix's page: number, unit (with its end and successors), the sub-tree it
+    falls in, and a cell per requirement."""
+    cell_html = _CellWriter()
+    unit_link = _Links("org:unit")
+    ended_tag = '<br><span class="tag ended">{}</span>'
+    successors_label = str(format_html('<br><span class="muted">{}</span> ', _("Kế thừa:")))
+    start = matrix.page.start_index() if matrix.page else 1
+    out = []
+    for i, row in enumerate(matrix.rows):
+        unit = row.unit
+        parts = [
+            f"<tr><td>{start + i}</td>\n",
+            str(format_html('<td><a href="{}">{}</a>', unit_link(unit.pk), unit.name)),
+        ]
+        if row.ended_note:
+            parts.append(str(format_html(ended_tag, row.ended_note)))
+        if row.successors:
+            parts.append(successors_label)
+            parts.append(
+                ", ".join(
+                    str(format_html('<a href="{}">{}</a>', unit_link(s.pk), s.name))
+                    for s in row.successors
+                )
+            )
+        parts.append("</td>\n")
+        if matrix.level:
+            group = row.group
+            name = group.name if group and group.pk != unit.pk else ""
+            parts.append(str(format_html("<td>{}</td>", name)))
+        parts.append("\n")
+        parts.extend(f"<td>{cell_html(cell)}</td>" for cell in row.cells)
+        parts.append("</tr>")
+        out.append("".join(parts))
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def matrix_group_rows(matrix):
+    """A row per sub-tree: its name and its counts per requirement (and all together)."""
+    ended = str(format_html(' <span class="tag ended">{}</span>', _("đã kết thúc")))
+    several = len(matrix.requirements) > 1
+    out = []
+    for g in matrix.groups:
+        if g.unit:
+            head = str(format_html("{}", g.unit.name)) + (ended if g.unit.ended_on else "")
+        else:
+            head = str(format_html("{}", g.path))
+        cells = [f"<td>{compliance_counts(c)}</td>" for c in g.counts]
+        if several:
+            cells.append(f"<td>{compliance_counts(g.total)}</td>")
+        out.append(f'<tr><th scope="row">{head}</th>{"".join(cells)}</tr>')
+    return mark_safe("".join(out))
