@@ -206,6 +206,27 @@ def test_counts_take_a_fixed_number_of_queries_however_many_units(tree, city_sec
     assert queries_for_counts() == few == 3  # one GROUP BY query per count
 
 
+def test_a_page_of_the_matrix_takes_as_many_queries_for_25_units_as_for_2(
+    tree, city_secretary, congress
+):
+    def queries_for_page():
+        requirement = set_requirement(city_secretary, tree.city, implements=congress)
+        with CaptureQueriesContext(connection) as ctx:
+            matrix = compliance.build_matrix(city_secretary, [requirement], today=AFTER_DUE)
+            cells = [
+                (row.unit.name, c.state, c.by_successor) for row in matrix.rows for c in row.cells
+            ]
+        return len(ctx.captured_queries), len(cells)
+
+    issue(tree.ward, "01-QC/ĐU", dt.date(2020, 11, 2), implements=congress)
+    few, rows = queries_for_page()
+    for n in range(23):
+        unit = org.unit_create(actor=None, parent=tree.city, kind=GRASSROOTS, name=f"Phường {n}")
+        issue(unit, f"{n + 1:02d}-QC/ĐU", dt.date(2020, 12, 1), implements=congress)
+
+    assert queries_for_page() == (few, 25) and rows == 2
+
+
 def test_summary_and_pending_for_dashboards_and_reminders(
     tree, city_secretary, congress, rules_required
 ):

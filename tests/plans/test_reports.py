@@ -292,6 +292,58 @@ def test_missing_reports_are_flagged_for_the_dashboard(tree, quarterly, ward_cle
     assert in_the_ward == []
 
 
+def test_several_schedules_and_periods_are_counted_together_each_naming_its_owing_units(
+    tree, quarterly, city_secretary, ward_clerk
+):
+    reports.schedule_create(
+        actor=city_secretary,
+        title="Báo cáo tình hình hằng tháng",
+        parent_unit=tree.city,
+        unit_kinds=[GRASSROOTS],
+        frequency=Frequency.MONTHLY,
+        due_days=5,
+        starts_on=dt.date(2021, 1, 1),
+    )
+    submit(ward_clerk, quarterly, tree.ward, today=dt.date(2021, 4, 5))
+
+    found = reports.reports_missing(tree.city.path, dt.date(2021, 4, 11), periods_back=2)
+
+    summary = [
+        (e.schedule.title, e.period.label, e.expected, e.submitted, [u.name for u in e.first_units])
+        for e in found
+    ]
+    both = ["Đảng ủy Phường An Hội", "Đảng ủy Phường Phú Khương"]
+    assert summary == [
+        ("Báo cáo kết quả thực hiện chương trình làm việc hằng quý", "Quý I/2021", 2, 1,
+         ["Đảng ủy Phường Phú Khương"]),
+        ("Báo cáo tình hình hằng tháng", "Tháng 3-2021", 2, 0, both),
+        ("Báo cáo tình hình hằng tháng", "Tháng 2-2021", 2, 0, both),
+    ]  # fmt: skip
+    assert all([u.name for u in e.units] == [u.name for u in e.first_units] for e in found)
+
+
+def test_two_schedules_of_one_parent_for_the_same_period_are_counted_apart(
+    tree, quarterly, city_secretary, ward_clerk
+):
+    thematic = reports.schedule_create(
+        actor=city_secretary,
+        title="Báo cáo chuyên đề hằng quý",
+        parent_unit=tree.city,
+        unit_kinds=[GRASSROOTS],
+        frequency=Frequency.QUARTERLY,
+        due_days=10,
+        starts_on=dt.date(2021, 1, 1),
+    )
+    submit(ward_clerk, thematic, tree.ward, today=dt.date(2021, 4, 5))
+
+    found = reports.reports_missing(tree.city.path, dt.date(2021, 4, 11))
+
+    assert [(e.schedule.title, e.submitted, [u.name for u in e.first_units]) for e in found] == [
+        ("Báo cáo chuyên đề hằng quý", 1, ["Đảng ủy Phường Phú Khương"]),
+        (quarterly.title, 0, ["Đảng ủy Phường An Hội", "Đảng ủy Phường Phú Khương"]),
+    ]
+
+
 def test_city_sees_the_wards_reports_side_by_side_with_sums(
     tree, quarterly, ward_clerk, city_secretary, ward_work, login
 ):

@@ -191,26 +191,38 @@ def indicator_values(path: str, today: dt.date) -> list[tuple]:
         WHERE iu.path LIKE %s AND i.target_end IS NOT NULL
           AND (m.unit_id = i.unit_id OR (i.by_subunits AND i.rollup = %s))"""
     params = [prefix(path), str(Rollup.SUM)]
+    counted = "(m.unit_id = i.unit_id OR (i.by_subunits AND i.rollup = %s))"
+    sum_kind = str(Rollup.SUM)
     totals = fetch(
-        f"""SELECT m.indicator_id, SUM(m.value), MAX(m.measured_on) {scope}
-          AND m.is_latest AND m.measured_on <= {cutoff}
+        f"""SELECT m.indicator_id,
+            SUM(m.value) FILTER (WHERE {counted} AND m.measured_on <= {cutoff}),
+            MAX(m.measured_on) FILTER (WHERE {counted} AND m.measured_on <= {cutoff}),
+            COUNT(*) FILTER (WHERE {counted} AND m.measured_on > {cutoff})
+        FROM plans_measurement m
+        JOIN plans_indicator i ON i.id = m.indicator_id
+        JOIN org_unit iu ON iu.id = i.unit_id
+        WHERE iu.path LIKE %s AND i.target_end IS NOT NULL AND m.is_latest
         GROUP BY m.indicator_id""",
-        [*params, today, today],
+        [sum_kind, today, today] * 3 + [prefix(path)],
     )
-    beyond = fetch(
-        f"""SELECT m.indicator_id, SUM(m.value), MAX(m.measured_on) {scope}
-          AND m.measured_on <= {cutoff}
-          AND EXISTS (SELECT 1 FROM plans_measurement l
-            WHERE l.indicator_id = m.indicator_id AND l.unit_id = m.unit_id AND l.is_latest
-              AND l.measured_on > {cutoff})
-          AND NOT EXISTS (
-            SELECT 1 FROM plans_measurement n
-            WHERE n.indicator_id = m.indicator_id AND n.unit_id = m.unit_id
-              AND n.measured_on <= {cutoff}
-              AND (n.measured_on > m.measured_on OR (n.measured_on = m.measured_on AND n.id > m.id)))
-        GROUP BY m.indicator_id""",
-        [*params, today, today, today, today, today, today],
-    )
+    beyond = []
+    if any(row[3] for row in totals):
+        beyond = fetch(
+            f"""SELECT m.indicator_id, SUM(m.value), MAX(m.measured_on) {scope}
+              AND m.measured_on <= {cutoff}
+              AND EXISTS (SELECT 1 FROM plans_measurement l
+                WHERE l.indicator_id = m.indicator_id AND l.unit_id = m.unit_id AND l.is_latest
+                  AND l.measured_on > {cutoff})
+              AND NOT EXISTS (
+                SELECT 1 FROM plans_measurement n
+                WHERE n.indicator_id = m.indicator_id AND n.unit_id = m.unit_id
+                  AND n.measured_on <= {cutoff}
+                  AND (n.measured_on > m.measured_on
+                       OR (n.measured_on = m.measured_on AND n.id > m.id)))
+            GROUP BY m.indicator_id""",
+            [*params, today, today, today, today, today, today],
+        )
+    totals = [row[:3] for row in totals if row[1] is not None]
     values: dict[int, tuple] = {}
     for pk, total, last_on in [*totals, *beyond]:
         before, on = values.get(pk, (0, last_on))

@@ -377,6 +377,7 @@ def _rows_for(targets, unit_ids: list[int], columns: dict[int, int], today: dt.d
         .only(
             "requirement_id",
             "unit_id",
+            "by_successor",
             "unit__name",
             "unit__path",
             "unit__depth",

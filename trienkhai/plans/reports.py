@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -718,6 +719,10 @@ class MissingReports:
     submitted: int
     missing: int
     units: QuerySet  # the units still owing the report (lazy)
+    first_units: list = field(default_factory=list)  # the first FIRST_UNITS of them, by path
+
+
+FIRST_UNITS = 10  # owing units named on the dashboard, per schedule
 
 
 def reports_missing(
@@ -725,7 +730,12 @@ def reports_missing(
 ) -> list[MissingReports]:
     """Schedules whose reporting units in the subtree at `unit_path` have not submitted a report
     for a period already due (its deadline passed), the latest `periods_back` due periods of
-    each schedule. Counts by the database: one aggregate query per schedule and period."""
+    each schedule, with the first owing units by path.
+
+    Counted by the database, schedules alike counted together: those whose units are of the
+    same kinds, for the same period, under parents of the same depth (the whole country has a
+    quarterly schedule in each of its 34 provinces) are one GROUP BY over their units by parent,
+    and their first owing units one query numbering the units of each parent."""
     today = today or timezone.localdate()
     own_and_above = _ancestor_paths([unit_path])
     schedules = (
@@ -736,26 +746,98 @@ def reports_missing(
         .select_related("parent_unit")
         .order_by("title", "id")
     )
-    out = []
-    for schedule in schedules:
-        for period in due_periods(schedule, today, limit=periods_back):
-            units = expected_units(schedule, period, within=unit_path)
-            owing = units.filter(~Exists(_submitted(schedule.pk, period)))
-            counts = units.annotate(done=Exists(_submitted(schedule.pk, period))).aggregate(
-                expected=Count("pk"), submitted=Count("pk", filter=Q(done=True))
-            )
-            missing = counts["expected"] - counts["submitted"]
-            if missing:
-                out.append(
-                    MissingReports(
-                        schedule=schedule,
-                        period=period,
-                        expected=counts["expected"],
-                        submitted=counts["submitted"],
-                        missing=missing,
-                        units=owing.order_by("path"),
-                    )
+    pairs = [
+        (schedule, period)
+        for schedule in schedules
+        for period in due_periods(schedule, today, limit=periods_back)
+    ]
+    out: dict[int, MissingReports] = {}
+    for members in _alike(pairs):
+        counts = _counted_together(pairs, members, unit_path)
+        for i in members:
+            schedule, period = pairs[i]
+            expected, submitted = counts.get(schedule.parent_unit.path, (0, 0))
+            if expected > submitted:
+                owing = expected_units(schedule, period, within=unit_path).filter(
+                    ~Exists(_submitted(schedule.pk, period))
                 )
+                out[i] = MissingReports(
+                    schedule=schedule,
+                    period=period,
+                    expected=expected,
+                    submitted=submitted,
+                    missing=expected - submitted,
+                    units=owing.order_by("path"),
+                )
+        owing_members = [i for i in members if i in out]
+        if owing_members:
+            firsts = _first_owing(pairs, owing_members, unit_path)
+            for i in owing_members:
+                out[i].first_units = firsts.get(pairs[i][0].parent_unit.path, [])
+    return [out[i] for i in sorted(out)]
+
+
+def _alike(pairs) -> list[list[int]]:
+    """Indexes of `pairs` in groups counted by one query: the same unit kinds and period, parents
+    at the same depth, and no parent twice in a group (two schedules of one parent are apart)."""
+    groups: dict[tuple, list[int]] = {}
+    seen: dict[tuple, int] = {}
+    for i, (schedule, period) in enumerate(pairs):
+        base = (tuple(sorted(schedule.unit_kinds)), period.start, period.end)
+        nth = seen.get((*base, schedule.parent_unit.path), 0)
+        seen[(*base, schedule.parent_unit.path)] = nth + 1
+        groups.setdefault((*base, schedule.parent_unit.depth, nth), []).append(i)
+    return list(groups.values())
+
+
+def _group_units(pairs, members: list[int], within: str):
+    """The units owing any report of the group, each with `parent`: its parent's path, and
+    `done`: whether it submitted its own parent's report for the period."""
+    schedule, period = pairs[members[0]]
+    length = len(schedule.parent_unit.path)
+    parents = Q()
+    for i in members:
+        parents |= Q(path__startswith=pairs[i][0].parent_unit.path)
+    submitted = Report.objects.filter(
+        unit=OuterRef("pk"),
+        period_start=period.start,
+        status=Report.Status.SUBMITTED,
+        schedule_id__in=[pairs[i][0].pk for i in members],
+        schedule__parent_unit__path=Substr(OuterRef("path"), 1, length),
+    )
+    return (
+        Unit.objects.filter(parents, path__startswith=within, kind__in=schedule.unit_kinds)
+        .exclude(pk__in=[pairs[i][0].parent_unit_id for i in members])
+        .filter(Q(established_on__isnull=True) | Q(established_on__lte=period.end))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=period.end))
+        .annotate(parent=Substr("path", 1, length), done=Exists(submitted))
+    )
+
+
+def _counted_together(pairs, members: list[int], within: str) -> dict[str, tuple[int, int]]:
+    """{parent path: (units expected, reports submitted)} of a group: one query."""
+    rows = (
+        _group_units(pairs, members, within)
+        .order_by()
+        .values("parent")
+        .annotate(expected=Count("pk"), submitted=Count("pk", filter=Q(done=True)))
+    )
+    return {row["parent"]: (row["expected"], row["submitted"]) for row in rows}
+
+
+def _first_owing(pairs, members: list[int], within: str) -> dict[str, list[Unit]]:
+    """{parent path: its first FIRST_UNITS owing units by path}: one query numbering them."""
+    rows = (
+        _group_units(pairs, members, within)
+        .filter(done=False)
+        .annotate(nth=Window(RowNumber(), partition_by=[F("parent")], order_by=F("path").asc()))
+        .filter(nth__lte=FIRST_UNITS)
+        .only("id", "name", "path")
+        .order_by("path")
+    )
+    out: dict[str, list[Unit]] = {}
+    for unit in rows:
+        out.setdefault(unit.parent, []).append(unit)
     return out
 
 

@@ -225,7 +225,7 @@ def latest_totals(indicators, today: dt.date) -> dict[int, tuple[Decimal, dt.dat
     future): one query over the partial index. Only the series of an ended target with a value
     entered after its end look for their last value before the cutoff, in a second query."""
     cutoff = _cutoff_expr(today)
-    counted = Measurement.objects.filter(indicator__in=indicators, is_latest=True).filter(COUNTED)
+    flagged = Measurement.objects.filter(indicator__in=indicators, is_latest=True)
     out: dict[int, tuple[Decimal, dt.date]] = {}
 
     def add(rows):
@@ -233,19 +233,23 @@ def latest_totals(indicators, today: dt.date) -> dict[int, tuple[Decimal, dt.dat
             total, last_on = out.get(row["indicator"], (0, row["last_on"]))
             out[row["indicator"]] = (total + row["total"], max(last_on, row["last_on"]))
 
+    # Which values count is decided in the aggregates' FILTER, not in WHERE: PostgreSQL cannot
+    # estimate that OR and, from it, would join the indicators row by row.
     within = Q(measured_on__lte=cutoff)
     rows = list(
-        counted.order_by()
+        flagged.order_by()
         .values("indicator")
         .annotate(
-            total=Sum("value", filter=within),
-            last_on=Max("measured_on", filter=within),
-            beyond=Count("pk", filter=~within),
+            total=Sum("value", filter=COUNTED & within),
+            last_on=Max("measured_on", filter=COUNTED & within),
+            beyond=Count("pk", filter=COUNTED & ~within),
         )
     )
     add(row for row in rows if row["total"] is not None)
     if any(row["beyond"] for row in rows):
-        series = counted.filter(~within, indicator=OuterRef("indicator"), unit=OuterRef("unit"))
+        series = flagged.filter(COUNTED).filter(
+            ~within, indicator=OuterRef("indicator"), unit=OuterRef("unit")
+        )
         add(
             latest_rows(Measurement.objects.filter(Exists(series)), cutoff)
             .order_by()
@@ -300,13 +304,17 @@ def _subtree_assessments(
     unit_subtree_path: str, today: dt.date, queryset: QuerySet[Indicator] | None
 ) -> list[tuple[int, dt.date, Decimal | None, dt.date | None, Assessment]]:
     """(id, target end, value, value date, assessment) of every indicator with a deadline under
-    the path: two queries (plain tuples, then all latest values), no model instances."""
+    the path: two queries (plain tuples, then all latest values), no model instances.
+
+    """
     qs = queryset if queryset is not None else Indicator.objects.all()
     qs = qs.filter(unit__path__startswith=unit_subtree_path, target_end__isnull=False)
-    totals = latest_totals(qs.values("pk"), today)
-    rows = qs.order_by().values_list(
-        "pk", "direction", "target_value", "target_end", "baseline_value", "baseline_year"
+    rows = list(
+        qs.order_by().values_list(
+            "pk", "direction", "target_value", "target_end", "baseline_value", "baseline_year"
+        )
     )
+    totals = latest_totals(qs.values("pk"), today) if rows else {}
     out = []
     for pk, direction, target_value, target_end, baseline_value, baseline_year in rows:
         value, value_on = totals.get(pk, (None, None))
