@@ -603,10 +603,10 @@ def test_the_series_over_years_sums_the_wards(five_nos):
     assert series == {2015: 1200, 2016: 900, 2017: 550, 2018: 250, 2019: 60, 2020: 0}
 
 
-def test_indicators_off_track_in_a_subtree_in_three_queries(
+def test_indicators_off_track_in_a_subtree_in_two_queries(
     tree, five_nos, django_assert_num_queries
 ):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         found = selectors.indicators_off_track(tree.city.path, today=D(2021, 3, 1))
 
     assert [i.name for i in found] == [

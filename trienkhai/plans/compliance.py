@@ -29,7 +29,6 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -423,7 +422,14 @@ def build_matrix(
     today = today or timezone.localdate()
     targets = visible_targets(user, requirements)
     base = common_base(requirements)
-    deepest = targets.aggregate(d=Max("unit__depth"))["d"] or 0
+    # The row units in tree order, read once: the page is cut from them and the depths offered
+    # for grouping end at the deepest.
+    units = list(
+        targets.order_by("unit__path")
+        .values_list("unit_id", "unit__depth", "unit__path")
+        .distinct()
+    )
+    deepest = max((depth for _pk, depth, _path in units), default=0)
     levels = list(range(1, max(deepest - base.depth, 0) + 1)) if base else []
     level = level if level in levels else (levels[0] if levels else 0)
     grouped = {}
@@ -444,7 +450,9 @@ def build_matrix(
 
     groups: list[GroupRow] = []
     if grouped:
-        names = Unit.objects.in_bulk(list(grouped), field_name="path")
+        names = Unit.objects.only("id", "name", "path", "ended_on").in_bulk(
+            list(grouped), field_name="path"
+        )
         for path in sorted(grouped):
             per = [grouped[path].get(r.pk, Counts()) for r in requirements]
             row_total = Counts()
@@ -452,7 +460,7 @@ def build_matrix(
                 row_total.add(c)
             groups.append(GroupRow(unit=names.get(path), path=path, counts=per, total=row_total))
 
-    unit_ids = targets.order_by("unit__path").values_list("unit_id", flat=True).distinct()
+    unit_ids = [pk for pk, _depth, _path in units]
     paginated = Paginator(unit_ids, PAGE_SIZE).get_page(page) if with_rows else None
     columns = {r.pk: i for i, r in enumerate(requirements)}
     rows = _rows_for(targets, list(paginated.object_list), columns, today) if with_rows else []

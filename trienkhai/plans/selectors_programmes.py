@@ -16,6 +16,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
     Max,
     Min,
@@ -304,30 +305,43 @@ def _subtree_assessments(
     unit_subtree_path: str, today: dt.date, queryset: QuerySet[Indicator] | None
 ) -> list[tuple[int, dt.date, Decimal | None, dt.date | None, Assessment]]:
     """(id, target end, value, value date, assessment) of every indicator with a deadline under
-    the path: two queries (plain tuples, then all latest values), no model instances.
-
-    """
+    the path, no model instances: one query reads each indicator's target fields with the sum
+    of its flagged latest values (joined on the flag, counted in the aggregates' FILTER); only
+    indicators with a value entered after their target ended ask `latest_totals` again."""
     qs = queryset if queryset is not None else Indicator.objects.all()
-    qs = qs.filter(unit__path__startswith=unit_subtree_path, target_end__isnull=False)
+    cutoff = Least(Coalesce(F("target_end"), Value(today)), Value(today))
+    counted = Q(latest__unit=F("unit")) | Q(by_subunits=True, rollup=Rollup.SUM)
+    within = Q(latest__measured_on__lte=cutoff)
     rows = list(
-        qs.order_by().values_list(
+        qs.filter(unit__path__startswith=unit_subtree_path, target_end__isnull=False)
+        .annotate(
+            latest=FilteredRelation("measurements", condition=Q(measurements__is_latest=True))
+        )
+        .order_by()
+        .values_list(
             "pk", "direction", "target_value", "target_end", "baseline_value", "baseline_year"
         )
+        .annotate(
+            total=Sum("latest__value", filter=counted & within),
+            last_on=Max("latest__measured_on", filter=counted & within),
+            beyond=Count("latest__pk", filter=counted & ~within),
+        )
     )
-    totals = latest_totals(qs.values("pk"), today) if rows else {}
+    later = [row[0] for row in rows if row[8]]
+    again = latest_totals(later, today) if later else {}
     out = []
-    for pk, direction, target_value, target_end, baseline_value, baseline_year in rows:
-        value, value_on = totals.get(pk, (None, None))
+    for pk, direction, target, end, base_value, base_year, total, last_on, _beyond in rows:
+        value, value_on = again.get(pk, (total, last_on))
         assessment = assess(
             direction=direction,
-            goal=Decimal(0) if direction == Direction.ELIMINATE else target_value,
-            target_end=target_end,
+            goal=Decimal(0) if direction == Direction.ELIMINATE else target,
+            target_end=end,
             value=value,
-            baseline_value=baseline_value,
-            baseline_year=baseline_year,
+            baseline_value=base_value,
+            baseline_year=base_year,
             today=today,
         )
-        out.append((pk, target_end, value, value_on, assessment))
+        out.append((pk, end, value, value_on, assessment))
     return out
 
 
@@ -343,8 +357,8 @@ def indicators_off_track(
     carries `.assessment`, `.value` and `.value_on`. `queryset` narrows the indicators further
     (e.g. to one document's).
 
-    Three queries whatever the size of the subtree: the indicators' target fields, all their
-    latest values at once, and the rows returned (with their unit and programme).
+    Two queries whatever the size of the subtree: the indicators' target fields with their
+    latest values, and the rows returned (with their unit and programme).
     """
     today = today or dt.date.today()
     found = [

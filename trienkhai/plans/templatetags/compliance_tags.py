@@ -7,6 +7,8 @@ each for the units and for the sub-trees, which resolve the labels and links onc
 The markup is the same as the templates' was.
 """
 
+from html import escape  # Django's escape() is this, behind a wrapper for lazy text
+
 from django import template
 from django.conf import settings
 from django.urls import reverse
@@ -28,29 +30,45 @@ def _n(value) -> str:
     return localize(value)
 
 
+class _CountsWriter:
+    """Counts cells, with the page's wording translated and escaped once and each number
+    localised once (a matrix page writes hundreds of them with a few dozen distinct numbers)."""
+
+    def __init__(self):
+        self.numbers: dict = {}
+        self.states = escape(_("đúng hạn %(d)s · chậm %(l)s · chưa đến hạn %(m)s · quá hạn %(o)s"))
+        self.label = escape(_("Tỷ lệ đã ban hành"))
+
+    def n(self, value) -> str:
+        key = (type(value), value)
+        if key not in self.numbers:
+            self.numbers[key] = escape(_n(value))
+        return self.numbers[key]
+
+    def __call__(self, c) -> str:
+        n = self.n
+        head = f"<strong>{n(c.complied)}/{n(c.total)}</strong>"
+        if not c.total:
+            return mark_safe(head)
+        states = self.states % {
+            "d": n(c.done),
+            "l": n(c.late),
+            "m": n(c.missing),
+            "o": n(c.overdue),
+        }
+        pct = c.pct_complied
+        shown = n(pct)
+        return mark_safe(
+            f'{head} ({shown}%)<br><progress max="100" value="{int(pct)}" '
+            f'aria-label="{self.label}">{shown}%</progress>\n'
+            f'<br><span class="muted">{states}</span>'
+        )
+
+
 @register.simple_tag
 def compliance_counts(c):
     """Units that complied out of those required, the percentage bar and the counts by state."""
-    head = format_html("<strong>{}/{}</strong>", _n(c.complied), _n(c.total))
-    if not c.total:
-        return head
-    states = _("đúng hạn %(d)s · chậm %(l)s · chưa đến hạn %(m)s · quá hạn %(o)s") % {
-        "d": _n(c.done),
-        "l": _n(c.late),
-        "m": _n(c.missing),
-        "o": _n(c.overdue),
-    }
-    pct = c.pct_complied
-    return format_html(
-        '{} ({}%)<br><progress max="100" value="{}" aria-label="{}">{}%</progress>\n'
-        '<br><span class="muted">{}</span>',
-        head,
-        localize(pct),
-        str(int(pct)),
-        _("Tỷ lệ đã ban hành"),
-        localize(pct),
-        states,
-    )
+    return _CountsWriter()(c)
 
 
 @register.simple_tag
@@ -130,13 +148,10 @@ class _CellWriter:
         out = self.badges[cell.state]
         doc = cell.document
         if doc:
-            out += str(
-                format_html(
-                    '<br><a href="{}">{}</a> <span class="muted">{}</span>',
-                    self.document(doc.pk),
-                    doc.number_text,
-                    format_date(doc.issued_on, "d-m-Y") if doc.issued_on else "",
-                )
+            day = format_date(doc.issued_on, "d-m-Y") if doc.issued_on else ""
+            out += (
+                f'<br><a href="{escape(self.document(doc.pk))}">{escape(doc.number_text)}</a> '
+                f'<span class="muted">{escape(day)}</span>'
             )
         if cell.by_successor:
             out += self.successor
@@ -163,7 +178,7 @@ def matrix_unit_rows(matrix):
         unit = row.unit
         parts = [
             f"<tr><td>{start + i}</td>\n",
-            str(format_html('<td><a href="{}">{}</a>', unit_link(unit.pk), unit.name)),
+            f'<td><a href="{escape(unit_link(unit.pk))}">{escape(unit.name)}</a>',
         ]
         if row.ended_note:
             parts.append(str(format_html(ended_tag, row.ended_note)))
@@ -171,7 +186,7 @@ def matrix_unit_rows(matrix):
             parts.append(successors_label)
             parts.append(
                 ", ".join(
-                    str(format_html('<a href="{}">{}</a>', unit_link(s.pk), s.name))
+                    f'<a href="{escape(unit_link(s.pk))}">{escape(s.name)}</a>'
                     for s in row.successors
                 )
             )
@@ -179,7 +194,7 @@ def matrix_unit_rows(matrix):
         if matrix.level:
             group = row.group
             name = group.name if group and group.pk != unit.pk else ""
-            parts.append(str(format_html("<td>{}</td>", name)))
+            parts.append(f"<td>{escape(name)}</td>")
         parts.append("\n")
         parts.extend(f"<td>{cell_html(cell)}</td>" for cell in row.cells)
         parts.append("</tr>")
@@ -192,14 +207,15 @@ def matrix_group_rows(matrix):
     """A row per sub-tree: its name and its counts per requirement (and all together)."""
     ended = str(format_html(' <span class="tag ended">{}</span>', _("đã kết thúc")))
     several = len(matrix.requirements) > 1
+    counts_html = _CountsWriter()
     out = []
     for g in matrix.groups:
         if g.unit:
             head = str(format_html("{}", g.unit.name)) + (ended if g.unit.ended_on else "")
         else:
             head = str(format_html("{}", g.path))
-        cells = [f"<td>{compliance_counts(c)}</td>" for c in g.counts]
+        cells = [f"<td>{counts_html(c)}</td>" for c in g.counts]
         if several:
-            cells.append(f"<td>{compliance_counts(g.total)}</td>")
+            cells.append(f"<td>{counts_html(g.total)}</td>")
         out.append(f'<tr><th scope="row">{head}</th>{"".join(cells)}</tr>')
     return mark_safe("".join(out))
