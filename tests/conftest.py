@@ -13,7 +13,6 @@ import threading
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import caches
 from django.test.testcases import LiveServerThread
 from django.utils import translation
 
@@ -65,11 +64,7 @@ LiveServerThread._create_server = _create_serialised_server
 def _quick_test_settings(request, settings, tmp_path):
     """Each test stores its uploads in its own folder, hashes passwords cheaply (the personas
     log in thousands of times; a test marked `real_password_hashing` keeps Argon2) and starts
-    its clients without WhiteNoise's scan of the static files. Caches start empty: ids come
-    back after a rolled-back test, and a page cached for one test's unit would answer for the
-    next test's unit of the same id; and the language is the default."""
-    for cache in caches.all(initialized_only=True):
-        cache.clear()
+    its clients without WhiteNoise's scan of the static files, in the default language."""
     # A page in English leaves English active in the thread; each test starts in Vietnamese.
     translation.activate(settings.LANGUAGE_CODE)
     settings.MEDIA_ROOT = tmp_path / "media"
