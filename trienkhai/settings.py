@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "trienkhai.surveys",
     "trienkhai.reading",
     "trienkhai.exchange",
+    "trienkhai.public",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -22,6 +22,8 @@ urlpatterns = [
     path("api/", include("trienkhai.api.urls")),
     path("accounts/api-keys/", include("trienkhai.api.urls_pages")),
     path("s/", include("trienkhai.surveys.urls_public")),
+    path("public/", include("trienkhai.public.urls")),
+    path("p/", include("trienkhai.public.urls_public")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

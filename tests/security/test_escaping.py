@@ -35,6 +35,9 @@ NOT_FREE_TEXT = {
     "notifications.Notification.url",  # built by the services from reverse(), never typed
     "notifications.Notification.key",
     "documents.Document.search_text",
+    "public.Post.slug",  # made from the title by the services, checked by the URL's converter
+    "public.Post.search_text",
+    "public.Category.slug",
     "documents.DocumentFile.sha256",
     "documents.Comment.submission_key",
     "plans.CalendarFeed.token_hash",
@@ -263,6 +266,18 @@ def build_world() -> World:
         opens_on=today - dt.timedelta(days=5), closes_on=today + dt.timedelta(days=5)
     )
     w.code = Code.objects.filter(survey=w.survey, used=False).order_by("pk").first()
+    # A public site with a published post and a draft.
+    from trienkhai.public import services as public
+
+    w.site = public.site_save(actor=w.admin, unit=w.unit, slug="an-toan", title="Tin", is_open=True)
+    w.post = public.post_save(
+        actor=w.admin, site=w.site, title="Tin đăng", body="Nội dung", author_name="VP",
+        category_names=["Tin hoạt động"],
+    )  # fmt: skip
+    public.post_publish(actor=w.admin, post=w.post)
+    w.siteless_unit = (
+        Unit.objects.filter(ended_on__isnull=True, public_site__isnull=True).order_by("pk").first()
+    )
     return w
 
 
@@ -432,12 +447,22 @@ PAGES = {
     "exchange:import_new": lambda w: {},
     "exchange:import": pk("exchange"),
     "api_keys:list": lambda w: {},
+    "public:sites": lambda w: {},
+    "public:site": pk("site"),
+    "public:site_new": lambda w: {},
+    "public:site_edit": pk("site"),
+    "public:post_new": lambda w: {"site_pk": w.site.pk},
+    "public:post": pk("post"),
+    "public:post_edit": pk("post"),
+    "public_site:home": lambda w: {"slug": w.site.slug},
+    "public_site:post": lambda w: {"slug": w.site.slug, "post_slug": w.post.slug},
     "respond:enter": lambda w: {},
     "respond:form": lambda w: {"code": w.code.code},
 }
 
 # Query strings some pages need to show their content.
 QUERIES = {
+    "public:site_new": lambda w: f"?unit={w.siteless_unit.pk}",
     "surveys:results_chart": lambda w: "?v=" + ",".join(["3"] * w.chart_question.choices.count()),
 }
 # Pages seen by someone other than the administrator.
@@ -506,6 +531,9 @@ NOT_PAGES = {
     "surveys:survey_copy": "POST only",
     "surveys:survey_new_version": "POST only",
     "set_language": "POST only",
+    "public:post_publish": "POST only",
+    "public:post_withdraw": "POST only",
+    "public_site:feed": "Atom (XML escaped by Django's feed writer; tests/public checks it)",
 }
 SKIPPED_NAMESPACES = {"admin", "api"}  # Django's admin; the API answers JSON only
 

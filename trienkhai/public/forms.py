@@ -1,0 +1,54 @@
+"""Forms of the public-site pages inside the product; the services check what they mean."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import PublicSite
+
+
+class SiteForm(forms.Form):
+    title = forms.CharField(label=_("Tên trang"), max_length=200)
+    slug = forms.CharField(
+        label=_("Địa chỉ"),
+        max_length=60,
+        help_text=_("Trang sẽ ở /p/<địa chỉ>/; chữ thường không dấu, chữ số, dấu gạch ngang."),
+    )
+    intro = forms.CharField(
+        label=_("Giới thiệu"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    moderation = forms.ChoiceField(
+        label=_("Ý kiến của người dân"), choices=PublicSite.Moderation.choices
+    )
+    is_open = forms.BooleanField(
+        label=_("Mở trang cho công chúng"),
+        required=False,
+        help_text=_("Khi đóng, không ai ngoài đơn vị xem được trang và các tin đã đăng."),
+    )
+
+
+class PostForm(forms.Form):
+    title = forms.CharField(label=_("Tiêu đề"), max_length=300)
+    summary = forms.CharField(
+        label=_("Tóm tắt"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Hiện trong danh sách tin và khi chia sẻ đường dẫn."),
+    )
+    body = forms.CharField(
+        label=_("Nội dung"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("Mỗi đoạn cách nhau một dòng trống."),
+    )
+    author_name = forms.CharField(label=_("Tác giả"), max_length=200)
+    categories = forms.CharField(
+        label=_("Chuyên mục"),
+        required=False,
+        max_length=500,
+        help_text=_("Cách nhau bằng dấu phẩy, ví dụ: Tin hoạt động, Thông báo."),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def category_names(self) -> list[str]:
+        raw = self.cleaned_data.get("categories") or ""
+        return [name.strip() for name in raw.split(",") if name.strip()]

@@ -1,0 +1,104 @@
+"""What an organisation shows the public: its site, and the news it writes there.
+
+Nothing is public by default: a unit opens its site explicitly, and a post is seen outside only
+once it is published on an open site. Everything else of the product stays behind the login.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from trienkhai.org.models import Unit
+
+
+class PublicSite(models.Model):
+    """A unit's public site: its address (/p/<slug>/), its name and how comments are moderated."""
+
+    class Moderation(models.TextChoices):
+        BEFORE = "before", _("Duyệt trước, hiện sau khi được duyệt")
+        AFTER = "after", _("Hiện ngay, duyệt sau")
+
+    unit = models.OneToOneField(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="public_site"
+    )
+    slug = models.SlugField(_("địa chỉ"), max_length=60, unique=True)
+    title = models.CharField(_("tên trang"), max_length=200)
+    intro = models.TextField(_("giới thiệu"), blank=True)
+    moderation = models.CharField(
+        _("duyệt ý kiến"), max_length=10, choices=Moderation.choices, default=Moderation.BEFORE
+    )
+    is_open = models.BooleanField(_("đang mở cho công chúng"), default=False)
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("trang công khai")
+        verbose_name_plural = _("trang công khai")
+        ordering = ["title", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Category(models.Model):
+    """A heading the site's news are filed under (Tin hoạt động, Thông báo…)."""
+
+    site = models.ForeignKey(PublicSite, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(_("tên chuyên mục"), max_length=100)
+    slug = models.SlugField(max_length=120)
+
+    class Meta:
+        verbose_name = _("chuyên mục")
+        verbose_name_plural = _("chuyên mục")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "slug"], name="public_category_once")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Post(models.Model):
+    """A news post written in the product; seen by the public once published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        PUBLISHED = "published", _("Đã đăng")
+
+    site = models.ForeignKey(PublicSite, on_delete=models.PROTECT, related_name="posts")
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    slug = models.SlugField(max_length=120)
+    summary = models.CharField(_("tóm tắt"), max_length=500, blank=True)
+    body = models.TextField(_("nội dung"))
+    author_name = models.CharField(_("tác giả"), max_length=200)
+    categories = models.ManyToManyField(
+        Category, verbose_name=_("chuyên mục"), blank=True, related_name="posts"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_on = models.DateField(_("ngày đăng"), null=True, blank=True)
+    # Title, summary and body folded (no diacritics, lower case): searched with or without them.
+    search_text = models.TextField(editable=False, blank=True)
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tin bài")
+        verbose_name_plural = _("tin bài")
+        ordering = ["-published_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["site", "slug"], name="public_post_once")]
+        indexes = [
+            models.Index(fields=["site", "status", "published_on"], name="public_post_listed")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED

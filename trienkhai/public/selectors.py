@@ -1,0 +1,32 @@
+"""Reads of public sites: what the public sees (published posts of an open site, nothing else)
+and what editors see inside the product."""
+
+from django.db.models import QuerySet
+
+from trienkhai.lib.text import fold
+
+from .models import Post, PublicSite
+
+
+def open_site(slug: str) -> PublicSite | None:
+    """The site at /p/<slug>/, when its unit has opened it (None otherwise: a 404)."""
+    return PublicSite.objects.select_related("unit").filter(slug=slug, is_open=True).first()
+
+
+def public_posts(site: PublicSite, *, q: str = "", category: str = "") -> QuerySet[Post]:
+    """The site's published posts, newest first; `q` matches every word with or without
+    diacritics; `category` is a category's slug."""
+    qs = Post.objects.filter(site=site, status=Post.Status.PUBLISHED)
+    for word in fold(q).split()[:8]:
+        qs = qs.filter(search_text__contains=word)
+    if category:
+        qs = qs.filter(categories__slug=category)
+    return qs.order_by("-published_on", "-id").prefetch_related("categories")
+
+
+def public_post(site: PublicSite, slug: str) -> Post | None:
+    return (
+        Post.objects.filter(site=site, slug=slug, status=Post.Status.PUBLISHED)
+        .prefetch_related("categories")
+        .first()
+    )

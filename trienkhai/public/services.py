@@ -1,0 +1,241 @@
+"""Writes to public sites: opening a site, writing, publishing and withdrawing posts. Each
+change is checked here (not only in the forms), audited, and refused with a message that says
+what to do."""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trienkhai.audit.models import AuditEntry
+from trienkhai.audit.services import audit_record, diff, snapshot
+from trienkhai.lib.text import fold, normalize
+
+from . import rules
+from .models import Category, Post, PublicSite
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SITE_FIELDS = ["slug", "title", "intro", "moderation", "is_open"]
+POST_FIELDS = ["title", "summary", "body", "author_name", "status", "published_on"]
+
+
+def slug_of(text: str, limit: int = 80) -> str:
+    """An address part from Vietnamese text: "Tin hoạt động" -> "tin-hoat-dong"."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:limit].strip("-")
+
+
+def _stale(obj, revision: int | None) -> None:
+    if revision is not None and obj.revision != revision:
+        raise ValidationError(
+            _("Nội dung vừa được người khác sửa. Hãy tải lại trang để xem thay đổi rồi sửa tiếp.")
+        )
+
+
+# --- the site ------------------------------------------------------------------------------------
+@transaction.atomic
+def site_save(
+    *,
+    actor,
+    unit,
+    slug: str,
+    title: str,
+    intro: str = "",
+    moderation: str = PublicSite.Moderation.BEFORE,
+    is_open: bool = False,
+    site: PublicSite | None = None,
+    revision: int | None = None,
+) -> PublicSite:
+    """Create the unit's site or change it. Only those who manage the unit may."""
+    if not rules.can_manage_site(actor, unit):
+        raise PermissionDenied
+    if site is None and PublicSite.objects.filter(unit=unit).exists():
+        raise ValidationError(_("“%(unit)s” đã có trang công khai.") % {"unit": unit.name})
+    slug = (slug or "").strip().lower()
+    errors = {}
+    if not slug:
+        errors["slug"] = _("Hãy nhập địa chỉ của trang, ví dụ “thanh-uy-ben-tre”.")
+    elif not SLUG.match(slug) or len(slug) > 60:
+        errors["slug"] = _(
+            "Địa chỉ chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang (tối đa 60 ký tự), "
+            "ví dụ “thanh-uy-ben-tre”."
+        )
+    elif PublicSite.objects.filter(slug=slug).exclude(pk=site.pk if site else None).exists():
+        errors["slug"] = _("Địa chỉ “%(slug)s” đã được dùng cho trang khác.") % {"slug": slug}
+    title = normalize(title)
+    if not title:
+        errors["title"] = _("Hãy nhập tên trang.")
+    if moderation not in PublicSite.Moderation.values:
+        errors["moderation"] = _("Hãy chọn cách duyệt ý kiến.")
+    if errors:
+        raise ValidationError(errors)
+    if site is None:
+        site = PublicSite(unit=unit)
+        before = {}
+    else:
+        site = PublicSite.objects.select_for_update().get(pk=site.pk)
+        _stale(site, revision)
+        before = snapshot(site, SITE_FIELDS)
+        site.revision = F("revision") + 1
+    site.slug, site.title, site.intro = slug, title, (intro or "").strip()
+    site.moderation, site.is_open = moderation, bool(is_open)
+    site.save()
+    site.refresh_from_db()
+    changes = diff(before, snapshot(site, SITE_FIELDS))
+    if changes:
+        action = AuditEntry.Action.CREATE if not before else AuditEntry.Action.UPDATE
+        audit_record(actor=actor, obj=site, action=action, changes=changes)
+    return site
+
+
+@transaction.atomic
+def category_get_or_create(*, actor, site: PublicSite, name: str) -> Category:
+    """The site's category of that name, created when new."""
+    if not rules.can_write(actor, site):
+        raise PermissionDenied
+    name = normalize(name)
+    slug = slug_of(name)
+    if not slug:
+        raise ValidationError({"categories": _("Tên chuyên mục phải có chữ hoặc số.")})
+    category = Category.objects.filter(site=site, slug=slug).first()
+    if category is None:
+        category = Category.objects.create(site=site, name=name[:100], slug=slug)
+        audit_record(
+            actor=actor,
+            obj=category,
+            action=AuditEntry.Action.CREATE,
+            changes={"name": [None, name]},
+        )
+    return category
+
+
+# --- posts ---------------------------------------------------------------------------------------
+def _free_slug(site: PublicSite, title: str, post: Post | None) -> str:
+    """The post's address: from its title, numbered when another post of the site has it."""
+    base = slug_of(title) or "tin"
+    taken = set(
+        Post.objects.filter(site=site, slug__startswith=base)
+        .exclude(pk=post.pk if post else None)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base[:110]}-{n}"
+        n += 1
+    return slug
+
+
+def search_text_of(post: Post) -> str:
+    return fold(" ".join([post.title, post.summary, post.body]))
+
+
+@transaction.atomic
+def post_save(
+    *,
+    actor,
+    site: PublicSite,
+    title: str,
+    body: str,
+    author_name: str,
+    summary: str = "",
+    category_names: list[str] = (),
+    post: Post | None = None,
+    revision: int | None = None,
+) -> Post:
+    """Write a new post (a draft) or correct one. A published post stays published: what it says
+    changes at once on the public site."""
+    if not rules.can_write(actor, site):
+        raise PermissionDenied
+    title, author_name, summary = normalize(title), normalize(author_name), normalize(summary)
+    body = (body or "").replace("\r\n", "\n").strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("Hãy nhập tiêu đề tin.")
+    if not body:
+        errors["body"] = _("Hãy nhập nội dung tin.")
+    if not author_name:
+        errors["author_name"] = _("Hãy nhập tên tác giả (người viết hoặc bộ phận).")
+    if len(summary) > 500:
+        errors["summary"] = _("Tóm tắt tối đa 500 ký tự (đang có %(n)d).") % {"n": len(summary)}
+    if errors:
+        raise ValidationError(errors)
+    if post is None:
+        post = Post(site=site, created_by=actor if actor and actor.is_authenticated else None)
+        before = {}
+    else:
+        post = Post.objects.select_for_update().get(pk=post.pk, site=site)
+        _stale(post, revision)
+        before = {**snapshot(post, POST_FIELDS), "categories": _category_names(post)}
+        post.revision = F("revision") + 1
+    post.title, post.summary, post.body, post.author_name = title, summary, body, author_name
+    post.slug = post.slug or _free_slug(site, title, None)
+    post.search_text = search_text_of(post)
+    post.save()
+    post.refresh_from_db()
+    names = [n for n in (normalize(n) for n in category_names) if n]
+    post.categories.set(
+        [category_get_or_create(actor=actor, site=site, name=name) for name in names]
+    )
+    after = {**snapshot(post, POST_FIELDS), "categories": _category_names(post)}
+    changes = diff(before, after)
+    if changes:
+        action = AuditEntry.Action.CREATE if not before else AuditEntry.Action.UPDATE
+        audit_record(actor=actor, obj=post, action=action, changes=changes)
+    return post
+
+
+def _category_names(post: Post) -> list[str]:
+    return sorted(post.categories.values_list("name", flat=True))
+
+
+@transaction.atomic
+def post_publish(*, actor, post: Post, published_on: dt.date | None = None) -> Post:
+    """Show the post to the public, dated `published_on` (today by default)."""
+    post = Post.objects.select_for_update().select_related("site__unit").get(pk=post.pk)
+    if not rules.can_write(actor, post.site):
+        raise PermissionDenied
+    today = timezone.localdate()
+    day = published_on or post.published_on or today
+    if day > today:
+        raise ValidationError(
+            {"published_on": _("Ngày đăng không thể ở tương lai. Hãy đăng vào ngày đó.")}
+        )
+    before = snapshot(post, POST_FIELDS)
+    post.status, post.published_on = Post.Status.PUBLISHED, day
+    post.revision = F("revision") + 1
+    post.save(update_fields=["status", "published_on", "revision", "updated_at"])
+    post.refresh_from_db()
+    audit_record(
+        actor=actor,
+        obj=post,
+        action=AuditEntry.Action.UPDATE,
+        changes=diff(before, snapshot(post, POST_FIELDS)),
+        note="Đăng lên trang công khai",
+    )
+    return post
+
+
+@transaction.atomic
+def post_withdraw(*, actor, post: Post) -> Post:
+    """Take the post off the public site; it stays as a draft with its date."""
+    post = Post.objects.select_for_update().select_related("site__unit").get(pk=post.pk)
+    if not rules.can_write(actor, post.site):
+        raise PermissionDenied
+    if post.status == Post.Status.DRAFT:
+        return post
+    before = snapshot(post, POST_FIELDS)
+    post.status = Post.Status.DRAFT
+    post.revision = F("revision") + 1
+    post.save(update_fields=["status", "revision", "updated_at"])
+    post.refresh_from_db()
+    audit_record(
+        actor=actor,
+        obj=post,
+        action=AuditEntry.Action.UPDATE,
+        changes=diff(before, snapshot(post, POST_FIELDS)),
+        note="Gỡ khỏi trang công khai",
+    )
+    return post

@@ -1,0 +1,19 @@
+"""Public sites inside the product (namespace "public")."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "public"
+
+urlpatterns = [
+    path("", views.site_list, name="sites"),
+    path("sites/new/", views.site_edit, name="site_new"),
+    path("sites/<int:pk>/", views.site_detail, name="site"),
+    path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
+    path("sites/<int:site_pk>/posts/new/", views.post_edit, name="post_new"),
+    path("posts/<int:pk>/", views.post_detail, name="post"),
+    path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
+    path("posts/<int:pk>/publish/", views.post_publish, name="post_publish"),
+    path("posts/<int:pk>/withdraw/", views.post_withdraw, name="post_withdraw"),
+]

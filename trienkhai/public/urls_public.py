@@ -1,0 +1,13 @@
+"""The public sites themselves, without login (namespace "public_site"): /p/<site>/…"""
+
+from django.urls import path
+
+from . import views_public
+
+app_name = "public_site"
+
+urlpatterns = [
+    path("<slug:slug>/", views_public.home, name="home"),
+    path("<slug:slug>/feed.atom", views_public.feed, name="feed"),
+    path("<slug:slug>/tin/<slug:post_slug>/", views_public.post, name="post"),
+]

@@ -1,0 +1,195 @@
+"""Public-site pages inside the product: a unit's site settings, its posts, writing and
+publishing them. Thin: fetch what the user may see (404 otherwise), check what they may change
+(403 otherwise), call a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from trienkhai.org import rules as org_rules
+from trienkhai.org.models import Unit
+from trienkhai.org.views import _apply_errors
+
+from . import rules, services
+from .forms import PostForm, SiteForm
+from .models import Post, PublicSite
+
+PAGE_SIZE = 30
+
+
+def _site_for(user, pk: int) -> PublicSite:
+    """The site when the user may write its posts (404 when they may not even see its unit, 403
+    when they see it but may not write)."""
+    site = get_object_or_404(PublicSite.objects.select_related("unit"), pk=pk)
+    if not org_rules.can_view_unit(user, site.unit):
+        raise Http404
+    if not rules.can_write(user, site):
+        raise PermissionDenied
+    return site
+
+
+def _post_for(user, pk: int) -> Post:
+    post = get_object_or_404(Post.objects.select_related("site__unit"), pk=pk)
+    _site_for(user, post.site_id)
+    return post
+
+
+@login_required
+@require_GET
+def site_list(request):
+    """The sites whose posts the user may write, and the units that could open one."""
+    sites = rules.sites_for(request.user, PublicSite.objects.select_related("unit"))
+    units = (
+        org_rules.filter_units(request.user, Unit.objects.all(), org_rules.MANAGE)
+        .filter(ended_on__isnull=True, public_site__isnull=True)
+        .order_by("path")[:50]
+    )
+    return render(request, "public/manage/site_list.html", {"sites": sites, "units": units})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_edit(request, pk=None):
+    """Open a site for ?unit= or change one: those who manage the unit."""
+    if pk is None:
+        unit = get_object_or_404(Unit, pk=_int(request.GET.get("unit")), ended_on__isnull=True)
+        site = None
+    else:
+        site = get_object_or_404(PublicSite.objects.select_related("unit"), pk=pk)
+        unit = site.unit
+    if not org_rules.can_view_unit(request.user, unit):
+        raise Http404
+    if not rules.can_manage_site(request.user, unit):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = SiteForm(request.POST)
+        if form.is_valid():
+            try:
+                site = services.site_save(
+                    actor=request.user, unit=unit, site=site, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Đã lưu trang công khai."))
+                return redirect("public:site", site.pk)
+    elif site is not None:
+        form = SiteForm(
+            initial={
+                f: getattr(site, f) for f in ("title", "slug", "intro", "moderation", "is_open")
+            }
+        )
+    else:
+        form = SiteForm(initial={"title": unit.name, "slug": services.slug_of(unit.name)[:60]})
+    return render(
+        request, "public/manage/site_form.html", {"form": form, "site": site, "unit": unit}
+    )
+
+
+def _int(raw) -> int | None:
+    raw = str(raw or "")
+    return int(raw) if raw.isdecimal() and len(raw) < 19 else None
+
+
+@login_required
+@require_GET
+def site_detail(request, pk):
+    """A site's posts, drafts included, for its editors."""
+    site = _site_for(request.user, pk)
+    posts = Paginator(site.posts.order_by("status", "-published_on", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "public/manage/site_detail.html",
+        {
+            "site": site,
+            "posts": posts,
+            "can_manage": rules.can_manage_site(request.user, site.unit),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request, site_pk=None, pk=None):
+    """Write a new post (a draft) or correct one; what was typed stays on the page when refused."""
+    post = _post_for(request.user, pk) if pk else None
+    site = post.site if post else _site_for(request.user, site_pk)
+    if request.method == "POST":
+        form = PostForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            names, revision = form.category_names(), data.pop("revision")
+            data.pop("categories")
+            try:
+                post = services.post_save(
+                    actor=request.user,
+                    site=site,
+                    post=post,
+                    revision=revision if post else None,
+                    category_names=names,
+                    **data,
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Đã lưu tin “%(title)s”.") % {"title": post.title})
+                return redirect("public:post", post.pk)
+    elif post is not None:
+        form = PostForm(
+            initial={
+                "title": post.title,
+                "summary": post.summary,
+                "body": post.body,
+                "author_name": post.author_name,
+                "categories": ", ".join(c.name for c in post.categories.all()),
+                "revision": post.revision,
+            }
+        )
+    else:
+        form = PostForm(initial={"author_name": site.unit.name})
+    return render(
+        request, "public/manage/post_form.html", {"form": form, "site": site, "post": post}
+    )
+
+
+@login_required
+@require_GET
+def post_detail(request, pk):
+    """A post as its editors see it, with its state and the buttons to publish or withdraw."""
+    post = _post_for(request.user, pk)
+    return render(request, "public/manage/post_detail.html", {"post": post, "site": post.site})
+
+
+@login_required
+@require_POST
+def post_publish(request, pk):
+    post = _post_for(request.user, pk)
+    try:
+        post = services.post_publish(actor=request.user, post=post)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if post.site.is_open:
+            messages.success(request, _("Tin đã được đăng lên trang công khai."))
+        else:
+            messages.warning(
+                request,
+                _("Tin đã được đăng, nhưng trang công khai đang đóng: công chúng chưa xem được."),
+            )
+    return redirect("public:post", post.pk)
+
+
+@login_required
+@require_POST
+def post_withdraw(request, pk):
+    post = services.post_withdraw(actor=request.user, post=_post_for(request.user, pk))
+    messages.success(request, _("Tin đã được gỡ khỏi trang công khai."))
+    return redirect("public:post", post.pk)

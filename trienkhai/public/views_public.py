@@ -1,0 +1,116 @@
+"""The public site, without login: a unit's news, one post, the Atom feed. Only what is published
+on an open site is reachable; anything else is a 404, exactly as for an address that never
+existed, so a draft's address reveals nothing."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from . import selectors
+
+PAGE_SIZE = 10
+
+
+def _site(slug: str):
+    site = selectors.open_site(slug)
+    if site is None:
+        raise Http404
+    return site
+
+
+def absolute(request, path: str) -> str:
+    """An address others can open (shared links, the feed, Open Graph)."""
+    base = getattr(settings, "TRIENKHAI_SITE_URL", "") or request.build_absolute_uri("/")
+    return base.rstrip("/") + path
+
+
+@require_GET
+def home(request, slug):
+    site = _site(slug)
+    q = (request.GET.get("q") or "").strip()[:200]
+    category = (request.GET.get("chuyen-muc") or "").strip()[:120]
+    posts = Paginator(selectors.public_posts(site, q=q, category=category), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "public/site/home.html",
+        {
+            "site": site,
+            "posts": posts,
+            "q": q,
+            "category": category,
+            "categories": site.categories.filter(posts__status="published").distinct(),
+            "page_url": absolute(request, reverse("public_site:home", args=[site.slug])),
+        },
+    )
+
+
+@require_GET
+def post(request, slug, post_slug):
+    site = _site(slug)
+    found = selectors.public_post(site, post_slug)
+    if found is None:
+        raise Http404
+    return render(
+        request,
+        "public/site/post.html",
+        {
+            "site": site,
+            "post": found,
+            "page_url": absolute(
+                request, reverse("public_site:post", args=[site.slug, found.slug])
+            ),
+        },
+    )
+
+
+class PostsFeed(Feed):
+    """The site's 20 latest posts as Atom, for newsreaders and other sites."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug):
+        self.request = request
+        return _site(slug)
+
+    def title(self, site):
+        return site.title
+
+    def subtitle(self, site):
+        return site.intro or _("Tin của %(unit)s") % {"unit": site.unit.name}
+
+    def link(self, site):
+        return reverse("public_site:home", args=[site.slug])
+
+    def items(self, site):
+        return selectors.public_posts(site)[:20]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary or item.body[:300]
+
+    def item_link(self, item):
+        return reverse("public_site:post", args=[item.site.slug, item.slug])
+
+    def item_author_name(self, item):
+        return item.author_name
+
+    def item_pubdate(self, item):
+        return dt.datetime.combine(item.published_on, dt.time(8, 0))
+
+    def item_categories(self, item):
+        return [c.name for c in item.categories.all()]
+
+
+feed = PostsFeed()
