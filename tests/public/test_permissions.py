@@ -7,11 +7,15 @@ and sends anonymous visitors to the login page. The public pages (public/urls_pu
 everyone the same: the published post of an open site, and 404 for a draft.
 """
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import make_user
+from trienkhai.documents.services import document_register
+from trienkhai.plans.programmes import programme_create
 from trienkhai.public import services
 
 LOGIN = reverse("accounts:login")
@@ -48,6 +52,27 @@ PAGES = [
     ("edit post", lambda u: reverse("public:post_edit", args=[u.post.pk]), BOTH, "write"),
     ("publish", lambda u: reverse("public:post_publish", args=[u.post.pk]), POST, "write"),
     ("withdraw", lambda u: reverse("public:post_withdraw", args=[u.post.pk]), POST, "write"),
+    ("programmes", lambda u: reverse("public:programmes", args=[u.site.pk]), GET, "write"),
+    (
+        "show a programme",
+        lambda u: (
+            reverse("public:programme_new", args=[u.site.pk]) + f"?programme={u.programme.pk}"
+        ),
+        BOTH,
+        "write",
+    ),
+    (
+        "edit a shown programme",
+        lambda u: reverse("public:programme_edit", args=[u.shown.pk]),
+        BOTH,
+        "write",
+    ),
+    (
+        "withdraw a programme",
+        lambda u: reverse("public:programme_withdraw", args=[u.shown.pk]),
+        POST,
+        "write",
+    ),
     ("site settings", lambda u: reverse("public:site_edit", args=[u.site.pk]), BOTH, "manage"),
     ("open a site", lambda u: reverse("public:site_new") + f"?unit={u.pk}", BOTH, "manage"),
 ]
@@ -62,8 +87,24 @@ def world(tree, admin_user):
         actor=None, parent=tree.province, kind=UnitKind.DISTRICT_PARTY_COMMITTEE,
         name="Huyện ủy Châu Thành",
     )  # fmt: skip
+    resolution = document_register(
+        actor=None, owner_unit=tree.province, issuer_unit=tree.province, number_text="01-NQ/TU",
+        issued_on=dt.date(2020, 10, 1), summary="Nghị quyết Đại hội",
+    )  # fmt: skip
     for name in ("province", "city", "ward", "cell", "sibling", "district"):
         unit = getattr(tree, name)
+        unit.programme, shown = (
+            programme_create(
+                actor=None,
+                document=resolution,
+                title=title,
+                field="x",
+                owner_unit=unit,
+                start_year=2021,
+                end_year=2025,
+            )  # fmt: skip
+            for title in (f"Chương trình của {unit.name}", "Đã công khai")
+        )
         unit.site = services.site_save(
             actor=admin_user, unit=unit, slug=f"site-{name}", title=unit.name, is_open=True
         )
@@ -71,6 +112,9 @@ def world(tree, admin_user):
             actor=admin_user, site=unit.site, title=f"Tin của {unit.name}", body="x",
             author_name="VP",
         )  # fmt: skip
+        unit.shown = services.programme_publish(
+            actor=admin_user, site=unit.site, programme=shown, summary="Giới thiệu"
+        )
     return tree
 
 
@@ -115,17 +159,7 @@ def test_the_list_of_sites_shows_only_those_the_user_writes(world, ward_clerk, v
 
 @pytest.mark.parametrize(
     "name",
-    [
-        "sites",
-        "site",
-        "new post",
-        "post",
-        "edit post",
-        "publish",
-        "withdraw",
-        "site settings",
-        "open a site",
-    ],
+    ["sites", *(p[0] for p in PAGES)],
 )
 def test_anonymous_visitors_are_sent_to_the_login_page(world, name):
     client = Client()
@@ -162,3 +196,7 @@ def test_the_public_pages_answer_everyone_the_same(request, world, admin_user, r
         client.get(reverse("public_site:post", args=[site.slug, published.slug])).status_code == 200
     )
     assert client.get(reverse("public_site:post", args=[site.slug, draft.slug])).status_code == 404
+    shown = reverse("public_site:programme", args=[site.slug, world.city.shown.pk])
+    assert client.get(shown).status_code == 200
+    elsewhere = reverse("public_site:programme", args=[site.slug, world.ward.shown.pk])
+    assert client.get(elsewhere).status_code == 404  # shown on the ward's site, not the city's

@@ -275,6 +275,19 @@ def build_world() -> World:
         category_names=["Tin hoạt động"],
     )  # fmt: skip
     public.post_publish(actor=w.admin, post=w.post)
+    programme = Programme.objects.filter(indicators__isnull=False).order_by("pk").first()
+    w.shown_site = getattr(programme.owner_unit, "public_site", None) or public.site_save(
+        actor=w.admin, unit=programme.owner_unit, slug="an-toan-2", title="Tin", is_open=True
+    )
+    w.shown = public.programme_publish(
+        actor=w.admin, site=w.shown_site, programme=programme, summary="Giới thiệu",
+        indicator_ids=list(programme.indicators.values_list("pk", flat=True)),
+    )  # fmt: skip
+    # The demo's units of 2020 have ended: a programme not yet shown is written directly.
+    w.unshown = Programme.objects.create(
+        document=w.document, title="Chưa công khai", field="x", owner_unit=w.shown_site.unit,
+        start_year=2021, end_year=2025,
+    )  # fmt: skip
     w.siteless_unit = (
         Unit.objects.filter(ended_on__isnull=True, public_site__isnull=True).order_by("pk").first()
     )
@@ -454,6 +467,10 @@ PAGES = {
     "public:post_new": lambda w: {"site_pk": w.site.pk},
     "public:post": pk("post"),
     "public:post_edit": pk("post"),
+    "public:programmes": pk("site"),
+    "public:programme_new": lambda w: {"site_pk": w.shown_site.pk},
+    "public:programme_edit": pk("shown"),
+    "public_site:programme": lambda w: {"slug": w.shown_site.slug, "pk": w.shown.pk},
     "public_site:home": lambda w: {"slug": w.site.slug},
     "public_site:post": lambda w: {"slug": w.site.slug, "post_slug": w.post.slug},
     "respond:enter": lambda w: {},
@@ -463,6 +480,7 @@ PAGES = {
 # Query strings some pages need to show their content.
 QUERIES = {
     "public:site_new": lambda w: f"?unit={w.siteless_unit.pk}",
+    "public:programme_new": lambda w: f"?programme={w.unshown.pk}",
     "surveys:results_chart": lambda w: "?v=" + ",".join(["3"] * w.chart_question.choices.count()),
 }
 # Pages seen by someone other than the administrator.
@@ -533,6 +551,7 @@ NOT_PAGES = {
     "set_language": "POST only",
     "public:post_publish": "POST only",
     "public:post_withdraw": "POST only",
+    "public:programme_withdraw": "POST only",
     "public_site:feed": "Atom (XML escaped by Django's feed writer; tests/public checks it)",
 }
 SKIPPED_NAMESPACES = {"admin", "api"}  # Django's admin; the API answers JSON only

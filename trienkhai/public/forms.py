@@ -52,3 +52,23 @@ class PostForm(forms.Form):
     def category_names(self) -> list[str]:
         raw = self.cleaned_data.get("categories") or ""
         return [name.strip() for name in raw.split(",") if name.strip()]
+
+
+class ProgrammePublicationForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Giới thiệu với người dân"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Viết bằng lời thông thường: chương trình nhằm gì, đến năm nào, ai thực hiện."),
+    )
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Chỉ tiêu công khai"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Chỉ những chỉ tiêu được chọn mới hiện, với số liệu mới nhất và biểu đồ."),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicators"].queryset = programme.indicators.order_by("position", "id")

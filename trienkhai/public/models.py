@@ -102,3 +102,37 @@ class Post(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+
+class ProgrammePublication(models.Model):
+    """An action programme shown on a unit's public site: in the words chosen for the public, with
+    the indicators chosen one by one (nothing else of the programme is shown)."""
+
+    site = models.ForeignKey(PublicSite, on_delete=models.CASCADE, related_name="programmes")
+    programme = models.ForeignKey(
+        "plans.Programme",
+        verbose_name=_("chương trình"),
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
+    summary = models.TextField(_("giới thiệu với công chúng"))
+    indicators = models.ManyToManyField(
+        "plans.Indicator", verbose_name=_("chỉ tiêu công khai"), blank=True, related_name="+"
+    )
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("chương trình công khai")
+        verbose_name_plural = _("chương trình công khai")
+        ordering = ["programme__title", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "programme"], name="public_programme_once")
+        ]
+
+    def __str__(self):
+        return str(self.programme)

@@ -1,5 +1,5 @@
-"""Reads of public sites: what the public sees (published posts of an open site, nothing else)
-and what editors see inside the product."""
+"""Reads of public sites: what the public sees (published posts and the programmes shown on an
+open site, nothing else) and what editors see inside the product."""
 
 from django.db.models import QuerySet
 
@@ -30,3 +30,26 @@ def public_post(site: PublicSite, slug: str) -> Post | None:
         .prefetch_related("categories")
         .first()
     )
+
+
+def public_programmes(site: PublicSite):
+    """The programmes shown on the site, with what is needed to list them."""
+    return site.programmes.select_related("programme__owner_unit").order_by("programme__title")
+
+
+def public_programme(site: PublicSite, pk: int):
+    """A programme shown on the site, its chosen indicators assessed as of today, each with the
+    date of its latest value and its chart; None when it is not shown there."""
+    from trienkhai.plans import selectors_programmes as plans
+
+    publication = site.programmes.select_related("programme__owner_unit").filter(pk=pk).first()
+    if publication is None:
+        return None
+    indicators = plans.attach_assessments(
+        list(publication.indicators.select_related("unit").order_by("position", "id"))
+    )
+    for indicator in indicators:
+        indicator.series = plans.indicator_series(indicator)
+        indicator.chart = plans.indicator_chart(indicator, indicator.series)
+    publication.shown_indicators = indicators
+    return publication

@@ -16,7 +16,7 @@ from trienkhai.audit.services import audit_record, diff, snapshot
 from trienkhai.lib.text import fold, normalize
 
 from . import rules
-from .models import Category, Post, PublicSite
+from .models import Category, Post, ProgrammePublication, PublicSite
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SITE_FIELDS = ["slug", "title", "intro", "moderation", "is_open"]
@@ -239,3 +239,97 @@ def post_withdraw(*, actor, post: Post) -> Post:
         note="Gỡ khỏi trang công khai",
     )
     return post
+
+
+# --- programmes ----------------------------------------------------------------------------------
+def publishable_programmes(site: PublicSite):
+    """Programmes a site may show: those of its unit and of the units below it."""
+    from trienkhai.plans.models import Programme
+
+    return Programme.objects.filter(owner_unit__path__startswith=site.unit.path)
+
+
+@transaction.atomic
+def programme_publish(
+    *,
+    actor,
+    site: PublicSite,
+    programme,
+    summary: str,
+    indicator_ids: list[int] = (),
+    publication: ProgrammePublication | None = None,
+    revision: int | None = None,
+) -> ProgrammePublication:
+    """Show a programme on the site (or change how it is shown): its public introduction and
+    the indicators chosen, each of which must be the programme's own."""
+    if not rules.can_write(actor, site):
+        raise PermissionDenied
+    if not publishable_programmes(site).filter(pk=programme.pk).exists():
+        raise ValidationError(
+            _("Chỉ công khai được chương trình của %(unit)s hoặc của đơn vị trực thuộc.")
+            % {"unit": site.unit.name}
+        )
+    summary = (summary or "").replace("\r\n", "\n").strip()
+    if not summary:
+        raise ValidationError(
+            {"summary": _("Hãy viết vài dòng giới thiệu chương trình với người dân.")}
+        )
+    chosen = set(indicator_ids)
+    own = set(programme.indicators.filter(pk__in=chosen).values_list("pk", flat=True))
+    if chosen - own:
+        raise ValidationError(
+            {"indicators": _("Chỉ chọn được chỉ tiêu của chính chương trình này.")}
+        )
+    if publication is None:
+        if ProgrammePublication.objects.filter(site=site, programme=programme).exists():
+            raise ValidationError(_("Chương trình này đã được công khai trên trang."))
+        publication = ProgrammePublication(
+            site=site,
+            programme=programme,
+            published_by=actor if actor and actor.is_authenticated else None,
+        )
+        before = {}
+    else:
+        publication = ProgrammePublication.objects.select_for_update().get(pk=publication.pk)
+        _stale(publication, revision)
+        before = _shown(publication)
+        publication.revision = F("revision") + 1
+    publication.summary = summary
+    publication.save()
+    publication.refresh_from_db()
+    publication.indicators.set(sorted(own))
+    changes = diff(before, _shown(publication))
+    if changes:
+        audit_record(
+            actor=actor,
+            obj=publication,
+            action=AuditEntry.Action.CREATE if not before else AuditEntry.Action.UPDATE,
+            changes=changes,
+            note=f"Công khai chương trình “{programme.title}”",
+        )
+    return publication
+
+
+def _shown(publication: ProgrammePublication) -> dict:
+    return {
+        "summary": publication.summary,
+        "indicators": sorted(publication.indicators.values_list("name", flat=True)),
+    }
+
+
+@transaction.atomic
+def programme_withdraw(*, actor, publication: ProgrammePublication) -> None:
+    """Take the programme off the site (the programme itself is untouched)."""
+    publication = ProgrammePublication.objects.select_related("site__unit", "programme").get(
+        pk=publication.pk
+    )
+    if not rules.can_write(actor, publication.site):
+        raise PermissionDenied
+    audit_record(
+        actor=actor,
+        obj=publication,
+        action=AuditEntry.Action.END,
+        changes={**{k: [v, None] for k, v in _shown(publication).items()}},
+        note=f"Gỡ chương trình “{publication.programme.title}” khỏi trang công khai",
+    )
+    publication.delete()

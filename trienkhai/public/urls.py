@@ -16,4 +16,8 @@ urlpatterns = [
     path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:pk>/publish/", views.post_publish, name="post_publish"),
     path("posts/<int:pk>/withdraw/", views.post_withdraw, name="post_withdraw"),
+    path("sites/<int:pk>/programmes/", views.programme_list, name="programmes"),
+    path("sites/<int:site_pk>/programmes/new/", views.programme_publish, name="programme_new"),
+    path("programmes/<int:pk>/edit/", views.programme_publish, name="programme_edit"),
+    path("programmes/<int:pk>/withdraw/", views.programme_withdraw, name="programme_withdraw"),
 ]

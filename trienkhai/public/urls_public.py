@@ -10,4 +10,5 @@ urlpatterns = [
     path("<slug:slug>/", views_public.home, name="home"),
     path("<slug:slug>/feed.atom", views_public.feed, name="feed"),
     path("<slug:slug>/tin/<slug:post_slug>/", views_public.post, name="post"),
+    path("<slug:slug>/chuong-trinh/<int:pk>/", views_public.programme, name="programme"),
 ]

@@ -15,9 +15,9 @@ from trienkhai.org import rules as org_rules
 from trienkhai.org.models import Unit
 from trienkhai.org.views import _apply_errors
 
-from . import rules, services
-from .forms import PostForm, SiteForm
-from .models import Post, PublicSite
+from . import rules, selectors, services
+from .forms import PostForm, ProgrammePublicationForm, SiteForm
+from .models import Post, ProgrammePublication, PublicSite
 
 PAGE_SIZE = 30
 
@@ -193,3 +193,98 @@ def post_withdraw(request, pk):
     post = services.post_withdraw(actor=request.user, post=_post_for(request.user, pk))
     messages.success(request, _("Tin đã được gỡ khỏi trang công khai."))
     return redirect("public:post", post.pk)
+
+
+# --- programmes shown on the site ------------------------------------------------------------------
+def _publication_for(user, pk: int) -> ProgrammePublication:
+    publication = get_object_or_404(
+        ProgrammePublication.objects.select_related("site__unit", "programme"), pk=pk
+    )
+    _site_for(user, publication.site_id)
+    return publication
+
+
+@login_required
+@require_GET
+def programme_list(request, pk):
+    """The programmes shown on the site, and those of the unit that could be."""
+    site = _site_for(request.user, pk)
+    shown = selectors.public_programmes(site)
+    others = (
+        services.publishable_programmes(site)
+        .exclude(publications__site=site)
+        .select_related("owner_unit")
+        .order_by("title")[:100]
+    )
+    return render(
+        request,
+        "public/manage/programme_list.html",
+        {"site": site, "shown": shown, "others": others},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_publish(request, site_pk=None, pk=None):
+    """Show a programme (?programme=) on the site, or change how it is shown."""
+    publication = _publication_for(request.user, pk) if pk else None
+    if publication is not None:
+        site, programme = publication.site, publication.programme
+    else:
+        site = _site_for(request.user, site_pk)
+        programme = (
+            services.publishable_programmes(site)
+            .filter(pk=_int(request.GET.get("programme")))
+            .first()
+        )
+        if programme is None:
+            raise Http404
+    if request.method == "POST":
+        form = ProgrammePublicationForm(request.POST, programme=programme)
+        if form.is_valid():
+            try:
+                publication = services.programme_publish(
+                    actor=request.user,
+                    site=site,
+                    programme=programme,
+                    summary=form.cleaned_data["summary"],
+                    indicator_ids=[i.pk for i in form.cleaned_data["indicators"]],
+                    publication=publication,
+                    revision=form.cleaned_data["revision"] if publication else None,
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Chương trình “%(title)s” đã được công khai.") % {"title": programme.title},
+                )
+                return redirect("public:programmes", site.pk)
+    elif publication is not None:
+        form = ProgrammePublicationForm(
+            programme=programme,
+            initial={
+                "summary": publication.summary,
+                "indicators": list(publication.indicators.values_list("pk", flat=True)),
+                "revision": publication.revision,
+            },
+        )
+    else:
+        form = ProgrammePublicationForm(
+            programme=programme, initial={"summary": programme.description}
+        )
+    return render(
+        request,
+        "public/manage/programme_form.html",
+        {"form": form, "site": site, "programme": programme, "publication": publication},
+    )
+
+
+@login_required
+@require_POST
+def programme_withdraw(request, pk):
+    publication = _publication_for(request.user, pk)
+    site = publication.site
+    services.programme_withdraw(actor=request.user, publication=publication)
+    messages.success(request, _("Chương trình đã được gỡ khỏi trang công khai."))
+    return redirect("public:programmes", site.pk)

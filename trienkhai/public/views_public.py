@@ -49,6 +49,7 @@ def home(request, slug):
             "q": q,
             "category": category,
             "categories": site.categories.filter(posts__status="published").distinct(),
+            "programmes": selectors.public_programmes(site),
             "page_url": absolute(request, reverse("public_site:home", args=[site.slug])),
         },
     )
@@ -69,6 +70,26 @@ def post(request, slug, post_slug):
             "page_url": absolute(
                 request, reverse("public_site:post", args=[site.slug, found.slug])
             ),
+        },
+    )
+
+
+@require_GET
+def programme(request, slug, pk):
+    """A programme as the unit chose to show it: its introduction and the chosen indicators, each
+    with its latest value and the date of that value."""
+    site = _site(slug)
+    publication = selectors.public_programme(site, pk)
+    if publication is None:
+        raise Http404
+    return render(
+        request,
+        "public/site/programme.html",
+        {
+            "site": site,
+            "publication": publication,
+            "programme": publication.programme,
+            "page_url": absolute(request, reverse("public_site:programme", args=[site.slug, pk])),
         },
     )
 
