@@ -618,3 +618,20 @@ def test_loading_the_outreach_twice_creates_nothing(db):
     before = (ClassSession.objects.count(), Response.objects.count())
     assert load_outreach_scenario() is False
     assert (ClassSession.objects.count(), Response.objects.count()) == before
+
+
+def test_the_city_shows_its_news_and_its_four_programmes_to_the_public(client, db):
+    from trienkhai.demo.scenario_public import TITLE, load_public_scenario
+    from trienkhai.public.models import ProgrammePublication
+
+    assert load_public_scenario() is False  # loaded once by the fixture
+    home = client.get("/p/thanh-uy-ben-tre/").content.decode()
+    assert TITLE in home and "10-08-2020" in home
+    shown = ProgrammePublication.objects.select_related("programme").order_by("programme__title")
+    assert shown.count() == 4
+    for publication in shown:
+        assert publication.programme.title in home
+        assert publication.indicators.count() == publication.programme.indicators.count() > 0
+    urban = next(p for p in shown if "đô thị loại I" in p.programme.title)
+    page = client.get(f"/p/thanh-uy-ben-tre/chuong-trinh/{urban.pk}/").content.decode()
+    assert "số liệu đến ngày" in page and "<svg" in page

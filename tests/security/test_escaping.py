@@ -279,7 +279,7 @@ def build_world() -> World:
     w.shown_site = getattr(programme.owner_unit, "public_site", None) or public.site_save(
         actor=w.admin, unit=programme.owner_unit, slug="an-toan-2", title="Tin", is_open=True
     )
-    w.shown = public.programme_publish(
+    w.shown = w.shown_site.programmes.filter(programme=programme).first() or public.programme_publish(
         actor=w.admin, site=w.shown_site, programme=programme, summary="Giới thiệu",
         indicator_ids=list(programme.indicators.values_list("pk", flat=True)),
     )  # fmt: skip

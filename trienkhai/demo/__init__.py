@@ -13,4 +13,5 @@ LOADERS: list[str] = [
     "trienkhai.demo.scenario_plans.load_plans_scenario",
     "trienkhai.demo.scenario_outreach.load_outreach_scenario",
     "trienkhai.demo.scenario_reading.load_reading_scenario",
+    "trienkhai.demo.scenario_public.load_public_scenario",
 ]

@@ -1,6 +1,6 @@
-"""Writes to public sites: opening a site, writing, publishing and withdrawing posts. Each
-change is checked here (not only in the forms), audited, and refused with a message that says
-what to do."""
+"""Writes to public sites: opening a site, writing, publishing and withdrawing posts, showing
+programmes. Each change is checked here (not only in the forms), audited, and refused with a
+message that says what to do. `actor=None` is the system (the demo, imports), as elsewhere."""
 
 import datetime as dt
 import re
@@ -50,7 +50,7 @@ def site_save(
     revision: int | None = None,
 ) -> PublicSite:
     """Create the unit's site or change it. Only those who manage the unit may."""
-    if not rules.can_manage_site(actor, unit):
+    if actor is not None and not rules.can_manage_site(actor, unit):
         raise PermissionDenied
     if site is None and PublicSite.objects.filter(unit=unit).exists():
         raise ValidationError(_("“%(unit)s” đã có trang công khai.") % {"unit": unit.name})
@@ -94,7 +94,7 @@ def site_save(
 @transaction.atomic
 def category_get_or_create(*, actor, site: PublicSite, name: str) -> Category:
     """The site's category of that name, created when new."""
-    if not rules.can_write(actor, site):
+    if actor is not None and not rules.can_write(actor, site):
         raise PermissionDenied
     name = normalize(name)
     slug = slug_of(name)
@@ -147,7 +147,7 @@ def post_save(
 ) -> Post:
     """Write a new post (a draft) or correct one. A published post stays published: what it says
     changes at once on the public site."""
-    if not rules.can_write(actor, site):
+    if actor is not None and not rules.can_write(actor, site):
         raise PermissionDenied
     title, author_name, summary = normalize(title), normalize(author_name), normalize(summary)
     body = (body or "").replace("\r\n", "\n").strip()
@@ -195,7 +195,7 @@ def _category_names(post: Post) -> list[str]:
 def post_publish(*, actor, post: Post, published_on: dt.date | None = None) -> Post:
     """Show the post to the public, dated `published_on` (today by default)."""
     post = Post.objects.select_for_update().select_related("site__unit").get(pk=post.pk)
-    if not rules.can_write(actor, post.site):
+    if actor is not None and not rules.can_write(actor, post.site):
         raise PermissionDenied
     today = timezone.localdate()
     day = published_on or post.published_on or today
@@ -222,7 +222,7 @@ def post_publish(*, actor, post: Post, published_on: dt.date | None = None) -> P
 def post_withdraw(*, actor, post: Post) -> Post:
     """Take the post off the public site; it stays as a draft with its date."""
     post = Post.objects.select_for_update().select_related("site__unit").get(pk=post.pk)
-    if not rules.can_write(actor, post.site):
+    if actor is not None and not rules.can_write(actor, post.site):
         raise PermissionDenied
     if post.status == Post.Status.DRAFT:
         return post
@@ -262,7 +262,7 @@ def programme_publish(
 ) -> ProgrammePublication:
     """Show a programme on the site (or change how it is shown): its public introduction and
     the indicators chosen, each of which must be the programme's own."""
-    if not rules.can_write(actor, site):
+    if actor is not None and not rules.can_write(actor, site):
         raise PermissionDenied
     if not publishable_programmes(site).filter(pk=programme.pk).exists():
         raise ValidationError(
@@ -323,7 +323,7 @@ def programme_withdraw(*, actor, publication: ProgrammePublication) -> None:
     publication = ProgrammePublication.objects.select_related("site__unit", "programme").get(
         pk=publication.pk
     )
-    if not rules.can_write(actor, publication.site):
+    if actor is not None and not rules.can_write(actor, publication.site):
         raise PermissionDenied
     audit_record(
         actor=actor,
