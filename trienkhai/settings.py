@@ -334,6 +334,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Wrong survey codes allowed per client address within the window, before a pause.
 TRIENKHAI_RESPOND_FAILURE_LIMIT = env_int("TRIENKHAI_RESPOND_FAILURE_LIMIT", 10)
+# Citizens' comments on a public site accepted per address within the window.
+TRIENKHAI_COMMENT_LIMIT = env_int("TRIENKHAI_COMMENT_LIMIT", 5)
+TRIENKHAI_COMMENT_WINDOW_SECONDS = env_int("TRIENKHAI_COMMENT_WINDOW_SECONDS", 600)
 TRIENKHAI_RESPOND_FAILURE_SECONDS = env_int("TRIENKHAI_RESPOND_FAILURE_SECONDS", 600)
 # A person is reminded of the same thing at most once in this many minutes.
 TRIENKHAI_REMINDER_INTERVAL_MINUTES = env_int("TRIENKHAI_REMINDER_INTERVAL_MINUTES", 60)

@@ -17,6 +17,7 @@ from tests.conftest import make_user
 from trienkhai.documents.services import document_register
 from trienkhai.plans.programmes import programme_create
 from trienkhai.public import services
+from trienkhai.public.comments import comment_submit
 
 LOGIN = reverse("accounts:login")
 
@@ -73,6 +74,25 @@ PAGES = [
         POST,
         "write",
     ),
+    ("comments", lambda u: reverse("public:comments", args=[u.site.pk]), GET, "write"),
+    (
+        "approve a comment",
+        lambda u: reverse("public:comment_act", args=[u.comment.pk, "duyet"]),
+        POST,
+        "write",
+    ),
+    (
+        "reply to a comment",
+        lambda u: reverse("public:comment_act", args=[u.comment.pk, "tra-loi"]),
+        POST,
+        "write",
+    ),
+    (
+        "reject a comment",
+        lambda u: reverse("public:comment_act", args=[u.comment.pk, "khong-dang"]),
+        POST,
+        "write",
+    ),
     ("site settings", lambda u: reverse("public:site_edit", args=[u.site.pk]), BOTH, "manage"),
     ("open a site", lambda u: reverse("public:site_new") + f"?unit={u.pk}", BOTH, "manage"),
 ]
@@ -112,6 +132,15 @@ def world(tree, admin_user):
             actor=admin_user, site=unit.site, title=f"Tin của {unit.name}", body="x",
             author_name="VP",
         )  # fmt: skip
+        published = services.post_publish(
+            actor=admin_user,
+            post=services.post_save(
+                actor=admin_user, site=unit.site, title="Đã đăng", body="x", author_name="VP"
+            ),
+        )
+        unit.comment = comment_submit(
+            site=unit.site, post=published, name="Dân", body=f"Ý kiến ở {name}", address=name
+        )
         unit.shown = services.programme_publish(
             actor=admin_user, site=unit.site, programme=shown, summary="Giới thiệu"
         )

@@ -38,6 +38,8 @@ NOT_FREE_TEXT = {
     "public.Post.slug",  # made from the title by the services, checked by the URL's converter
     "public.Post.search_text",
     "public.Category.slug",
+    "public.PublicComment.client_key",
+    "public.PublicComment.body_key",
     "documents.DocumentFile.sha256",
     "documents.Comment.submission_key",
     "plans.CalendarFeed.token_hash",
@@ -274,7 +276,7 @@ def build_world() -> World:
         actor=w.admin, site=w.site, title="Tin đăng", body="Nội dung", author_name="VP",
         category_names=["Tin hoạt động"],
     )  # fmt: skip
-    public.post_publish(actor=w.admin, post=w.post)
+    w.post = public.post_publish(actor=w.admin, post=w.post)
     programme = Programme.objects.filter(indicators__isnull=False).order_by("pk").first()
     w.shown_site = getattr(programme.owner_unit, "public_site", None) or public.site_save(
         actor=w.admin, unit=programme.owner_unit, slug="an-toan-2", title="Tin", is_open=True
@@ -283,6 +285,12 @@ def build_world() -> World:
         actor=w.admin, site=w.shown_site, programme=programme, summary="Giới thiệu",
         indicator_ids=list(programme.indicators.values_list("pk", flat=True)),
     )  # fmt: skip
+    from trienkhai.public.comments import comment_approve, comment_submit
+
+    w.public_comment = comment_submit(
+        site=w.site, post=w.post, name="Người dân", contact="0912", body="Góp ý", address="1.2.3.4"
+    )
+    comment_approve(actor=w.admin, comment=w.public_comment)
     # The demo's units of 2020 have ended: a programme not yet shown is written directly.
     w.unshown = Programme.objects.create(
         document=w.document, title="Chưa công khai", field="x", owner_unit=w.shown_site.unit,
@@ -471,6 +479,7 @@ PAGES = {
     "public:programme_new": lambda w: {"site_pk": w.shown_site.pk},
     "public:programme_edit": pk("shown"),
     "public_site:programme": lambda w: {"slug": w.shown_site.slug, "pk": w.shown.pk},
+    "public:comments": pk("site"),
     "public_site:home": lambda w: {"slug": w.site.slug},
     "public_site:post": lambda w: {"slug": w.site.slug, "post_slug": w.post.slug},
     "respond:enter": lambda w: {},
@@ -552,6 +561,8 @@ NOT_PAGES = {
     "public:post_publish": "POST only",
     "public:post_withdraw": "POST only",
     "public:programme_withdraw": "POST only",
+    "public:comment_act": "POST only",
+    "public_site:report": "POST only",
     "public_site:feed": "Atom (XML escaped by Django's feed writer; tests/public checks it)",
 }
 SKIPPED_NAMESPACES = {"admin", "api"}  # Django's admin; the API answers JSON only

@@ -72,3 +72,38 @@ class ProgrammePublicationForm(forms.Form):
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicators"].queryset = programme.indicators.order_by("position", "id")
+
+
+class CommentForm(forms.Form):
+    """A citizen's comment. `website` is the honeypot: hidden from people, filled by robots."""
+
+    name = forms.CharField(
+        label=_("Họ tên"),
+        max_length=100,
+        error_messages={"required": _("Hãy cho biết họ tên của bạn.")},
+    )
+    contact = forms.CharField(
+        label=_("Điện thoại hoặc email (không công khai, để đơn vị liên hệ khi cần)"),
+        max_length=200,
+        required=False,
+    )
+    body = forms.CharField(
+        label=_("Ý kiến của bạn"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Hãy viết ý kiến của bạn.")},
+    )
+    website = forms.CharField(
+        label=_("Để trống ô này"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do không đăng"), max_length=300)
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=_("Trả lời của đơn vị"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

@@ -136,3 +136,64 @@ class ProgrammePublication(models.Model):
 
     def __str__(self):
         return str(self.programme)
+
+
+class PublicComment(models.Model):
+    """A citizen's comment on a post or on a programme shown on the site.
+
+    The name is shown; the contact, the address's key and the text's key are never shown to the
+    public (they serve the reply and the spam defences) and are deleted with the comment when its
+    writer asks."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ duyệt")
+        PUBLISHED = "published", _("Đang hiện")
+        REJECTED = "rejected", _("Không đăng")
+
+    site = models.ForeignKey(PublicSite, on_delete=models.CASCADE, related_name="comments")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    programme = models.ForeignKey(
+        ProgrammePublication,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    # Kept when the programme is taken off the site, so its feedback still counts inside.
+    about_programme = models.ForeignKey(
+        "plans.Programme", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("họ tên"), max_length=100)
+    contact = models.CharField(
+        _("điện thoại hoặc email (không công khai)"), max_length=200, blank=True
+    )
+    body = models.TextField(_("ý kiến"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(_("lý do không đăng"), max_length=300, blank=True)
+    reply = models.TextField(_("trả lời của đơn vị"), blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    reports = models.PositiveIntegerField(default=0)
+    needs_review = models.BooleanField(default=True)
+    client_key = models.CharField(max_length=64, editable=False)
+    body_key = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ý kiến người dân")
+        verbose_name_plural = _("ý kiến người dân")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["site", "needs_review", "created_at"], name="public_comment_queue"
+            ),
+            models.Index(fields=["site", "body_key"], name="public_comment_dupes"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}: {self.body[:60]}"

@@ -53,3 +53,14 @@ def public_programme(site: PublicSite, pk: int):
         indicator.chart = plans.indicator_chart(indicator, indicator.series)
     publication.shown_indicators = indicators
     return publication
+
+
+def shown_comments(*, post=None, publication=None):
+    """The comments shown under a post or a programme, oldest first: name, day, text, reply."""
+    from .models import PublicComment
+
+    qs = PublicComment.objects.filter(status=PublicComment.Status.PUBLISHED)
+    qs = qs.filter(post=post) if post is not None else qs.filter(programme=publication)
+    return qs.only("id", "name", "body", "reply", "created_at", "replied_at").order_by(
+        "created_at", "id"
+    )

@@ -20,4 +20,6 @@ urlpatterns = [
     path("sites/<int:site_pk>/programmes/new/", views.programme_publish, name="programme_new"),
     path("programmes/<int:pk>/edit/", views.programme_publish, name="programme_edit"),
     path("programmes/<int:pk>/withdraw/", views.programme_withdraw, name="programme_withdraw"),
+    path("sites/<int:pk>/comments/", views.comment_queue, name="comments"),
+    path("comments/<int:pk>/<slug:action>/", views.comment_act, name="comment_act"),
 ]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,9 +16,9 @@ from trienkhai.org import rules as org_rules
 from trienkhai.org.models import Unit
 from trienkhai.org.views import _apply_errors
 
-from . import rules, selectors, services
-from .forms import PostForm, ProgrammePublicationForm, SiteForm
-from .models import Post, ProgrammePublication, PublicSite
+from . import comments, rules, selectors, services
+from .forms import PostForm, ProgrammePublicationForm, RejectForm, SiteForm
+from .models import Post, ProgrammePublication, PublicComment, PublicSite
 
 PAGE_SIZE = 30
 
@@ -288,3 +289,80 @@ def programme_withdraw(request, pk):
     services.programme_withdraw(actor=request.user, publication=publication)
     messages.success(request, _("Chương trình đã được gỡ khỏi trang công khai."))
     return redirect("public:programmes", site.pk)
+
+
+# --- citizens' comments -------------------------------------------------------------------------
+QUEUES = {
+    "can-xem": ("needs_review", True),
+    "dang-hien": ("status", PublicComment.Status.PUBLISHED),
+    "cho-duyet": ("status", PublicComment.Status.PENDING),
+    "khong-dang": ("status", PublicComment.Status.REJECTED),
+}
+
+
+def _comment_for(user, pk: int) -> PublicComment:
+    comment = get_object_or_404(PublicComment.objects.select_related("site__unit"), pk=pk)
+    _site_for(user, comment.site_id)
+    return comment
+
+
+@login_required
+@require_GET
+def comment_queue(request, pk):
+    """The comments to review first (new, or reported), then by state; with the writer's contact,
+    for the unit only."""
+    site = _site_for(request.user, pk)
+    shown = request.GET.get("xem") if request.GET.get("xem") in QUEUES else "can-xem"
+    field, value = QUEUES[shown]
+    qs = (
+        site.comments.filter(**{field: value})
+        .select_related("post", "programme__programme")
+        .order_by("-reports", "created_at", "id")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/manage/comments.html",
+        {
+            "site": site,
+            "page": page,
+            "shown": shown,
+            "queues": [
+                (key, site.comments.filter(**{f: v}).count()) for key, (f, v) in QUEUES.items()
+            ],
+            "reject_form": RejectForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def comment_act(request, pk, action):
+    """Approve, reject (with a reason), reply to, or erase a comment; back to the queue."""
+    comment = _comment_for(request.user, pk)
+    site_pk = comment.site_id
+    try:
+        if action == "duyet":
+            comments.comment_approve(actor=request.user, comment=comment)
+            messages.success(request, _("Ý kiến đã được duyệt và đang hiện."))
+        elif action == "khong-dang":
+            comments.comment_reject(
+                actor=request.user, comment=comment, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("Ý kiến sẽ không hiện."))
+        elif action == "tra-loi":
+            comments.comment_reply(
+                actor=request.user, comment=comment, reply=request.POST.get("reply", "")
+            )
+            messages.success(request, _("Đã lưu trả lời của đơn vị."))
+        elif action == "xoa":
+            comments.comment_erase(actor=request.user, comment=comment)
+            messages.success(request, _("Ý kiến và thông tin của người gửi đã được xóa."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    back = request.POST.get("xem")
+    query = f"?xem={back}" if back in QUEUES else ""
+    return redirect(reverse("public:comments", args=[site_pk]) + query)

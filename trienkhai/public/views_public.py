@@ -6,15 +6,21 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors
+from trienkhai.org.views import _apply_errors
+from trienkhai.surveys.throttle import client_address
+
+from . import comments, selectors
+from .forms import CommentForm
+from .models import PublicComment
 
 PAGE_SIZE = 10
 
@@ -55,33 +61,68 @@ def home(request, slug):
     )
 
 
-@require_GET
+def _commented(request, site, url: str, *, post=None, publication=None):
+    """(form, redirect): a comment sent by POST is taken and the page shown again with a thanks
+    (redirect), or refused with what was typed kept (form with errors); a GET gives an empty form."""
+    if request.method != "POST":
+        return CommentForm(), None
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comments.comment_submit(
+                site=site,
+                post=post,
+                publication=publication,
+                name=form.cleaned_data["name"],
+                contact=form.cleaned_data["contact"],
+                body=form.cleaned_data["body"],
+                honeypot=form.cleaned_data["website"],
+                address=client_address(request),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return form, redirect(url + "?da-gui=1#y-kien")
+    return form, None
+
+
+@require_http_methods(["GET", "POST"])
 def post(request, slug, post_slug):
     site = _site(slug)
     found = selectors.public_post(site, post_slug)
     if found is None:
         raise Http404
+    url = reverse("public_site:post", args=[site.slug, found.slug])
+    form, done = _commented(request, site, url, post=found)
+    if done:
+        return done
     return render(
         request,
         "public/site/post.html",
         {
             "site": site,
             "post": found,
-            "page_url": absolute(
-                request, reverse("public_site:post", args=[site.slug, found.slug])
-            ),
+            "page_url": absolute(request, url),
+            "comments": selectors.shown_comments(post=found),
+            "form": form,
+            "sent": request.GET.get("da-gui") == "1",
         },
+        status=400 if form.errors else 200,
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def programme(request, slug, pk):
     """A programme as the unit chose to show it: its introduction and the chosen indicators, each
-    with its latest value and the date of that value."""
+    with its latest value and the date of that value; citizens' comments on it."""
     site = _site(slug)
     publication = selectors.public_programme(site, pk)
     if publication is None:
         raise Http404
+    url = reverse("public_site:programme", args=[site.slug, pk])
+    form, done = _commented(request, site, url, publication=publication)
+    if done:
+        return done
     return render(
         request,
         "public/site/programme.html",
@@ -89,9 +130,29 @@ def programme(request, slug, pk):
             "site": site,
             "publication": publication,
             "programme": publication.programme,
-            "page_url": absolute(request, reverse("public_site:programme", args=[site.slug, pk])),
+            "page_url": absolute(request, url),
+            "comments": selectors.shown_comments(publication=publication),
+            "form": form,
+            "sent": request.GET.get("da-gui") == "1",
         },
+        status=400 if form.errors else 200,
     )
+
+
+@require_POST
+def comment_report(request, slug, pk):
+    """ "Báo cáo vi phạm": the comment goes back to the moderators' queue."""
+    site = _site(slug)
+    comment = get_object_or_404(
+        PublicComment, pk=pk, site=site, status=PublicComment.Status.PUBLISHED
+    )
+    comments.comment_report(comment=comment)
+    target = (
+        reverse("public_site:post", args=[site.slug, comment.post.slug])
+        if comment.post_id
+        else reverse("public_site:programme", args=[site.slug, comment.programme_id])
+    )
+    return redirect(target + "?da-bao-cao=1#y-kien")
 
 
 class PostsFeed(Feed):
