@@ -1,8 +1,10 @@
 """A public site in a real browser, in Vietnamese: the City Committee's manager opens the site, an
 editor writes the news of plan 07-KH/ThU and publishes it, and shows the "Năm không" programme
 with one indicator; then a citizen, without logging in and on a phone's screen, finds the post by
-typing without diacritics, reads it, opens the programme, and never meets the draft. Each public
-page passes axe-core's WCAG 2.1 A and AA rules, and the policy refuses nothing on them."""
+typing without diacritics, reads it and comments on it, opens the programme, and never meets the
+draft; the editor approves the comment and replies, and the citizen sees both (never the phone
+number given). Each public page passes axe-core's WCAG 2.1 A and AA rules, and the policy refuses
+nothing on them."""
 
 import datetime as dt
 from decimal import Decimal
@@ -120,11 +122,34 @@ def test_a_unit_publishes_and_a_citizen_reads(
     check_accessibility(citizen)
     width = citizen.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the post is {width}px wide on a 375px screen"
+    # The citizen comments; the comment waits for the unit.
+    citizen.get_by_label("Họ tên").fill("Nguyễn Thị Dân")
+    citizen.get_by_label("Điện thoại hoặc email").fill("0912 345 678")
+    citizen.get_by_label("Ý kiến của bạn").fill("Đề nghị lắp thêm đèn đường ở khu phố 3.")
+    citizen.get_by_role("button", name="Gửi ý kiến").click()
+    expect(citizen.get_by_text("Ý kiến sẽ hiện sau khi được đơn vị duyệt")).to_be_visible()
+    expect(citizen.get_by_text("Đề nghị lắp thêm đèn đường")).to_have_count(0)
     citizen.get_by_role("link", name="Các tin khác").click()
     citizen.get_by_role("link", name="Chương trình thực hiện “Năm không”").click()
     expect(citizen.get_by_role("heading", name="Hộ ở nhà tạm")).to_be_visible()
     expect(citizen.get_by_text("(số liệu đến ngày 30-06-2020)")).to_be_visible()
     expect(citizen.get_by_text("Số vụ trộm cắp (nội bộ)")).to_have_count(0)
+    check_accessibility(citizen)
+
+    # The editor approves it and replies; the citizen sees both, never the phone number.
+    log_in(page, propaganda_officer)
+    page.goto(f"/public/sites/{PublicSite.objects.get().pk}/comments/")
+    expect(page.get_by_text("0912 345 678")).to_be_visible()
+    page.get_by_role("button", name="Duyệt, cho hiện").click()
+    expect(page.get_by_text("Ý kiến đã được duyệt và đang hiện.")).to_be_visible()
+    page.get_by_role("link", name="Đang hiện (1)").click()
+    page.get_by_label("Trả lời của đơn vị").fill("Cảm ơn, thành phố sẽ bổ sung trong quý tới.")
+    page.get_by_role("button", name="Lưu trả lời").click()
+    expect(page.get_by_text("Đã lưu trả lời của đơn vị.")).to_be_visible()
+    citizen.goto(f"/p/thanh-uy-ben-tre/tin/{Post.objects.get(title=TITLE).slug}/")
+    expect(citizen.get_by_text("Đề nghị lắp thêm đèn đường ở khu phố 3.")).to_be_visible()
+    expect(citizen.get_by_text("Cảm ơn, thành phố sẽ bổ sung trong quý tới.")).to_be_visible()
+    expect(citizen.get_by_text("0912 345 678")).to_have_count(0)
     check_accessibility(citizen)
     phone.close()
     assert refused == []
