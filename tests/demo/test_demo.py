@@ -635,3 +635,18 @@ def test_the_city_shows_its_news_and_its_four_programmes_to_the_public(client, d
     urban = next(p for p in shown if "đô thị loại I" in p.programme.title)
     page = client.get(f"/p/thanh-uy-ben-tre/chuong-trinh/{urban.pk}/").content.decode()
     assert "số liệu đến ngày" in page and "<svg" in page
+    assert "Hẻm nhà tôi chưa có đèn đường" in page
+    from trienkhai.public.models import PublicComment
+
+    assert sorted(PublicComment.objects.values_list("status", flat=True)) == [
+        "pending", "published", "published", "published", "rejected",
+    ]  # fmt: skip
+    assert (
+        "Mua bán đất" not in home
+        and "Lịch các lớp đã được gửi"
+        in client.get(
+            "/p/thanh-uy-ben-tre/tin/"
+            + home.split("/p/thanh-uy-ben-tre/tin/")[1].split("/")[0]
+            + "/"
+        ).content.decode()
+    )

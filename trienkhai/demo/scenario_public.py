@@ -7,7 +7,9 @@ demo in our own words; its facts come from the scenario's article: the City Part
 wards the Party secretary leads it and reports to the Standing Board), the 51 grassroots
 organisations issuing their working rules, action programmes and implementation plans, and the
 four action programmes. The site, its address and the introductions written for citizens are
-assumed for the demo. Each of the four programmes is shown with all of its indicators.
+assumed for the demo. Each of the four programmes is shown with all of its indicators. The
+citizens' comments, and their names, are made up: three approved (one with the unit's reply),
+one waiting for review, one refused as advertising.
 """
 
 import datetime as dt
@@ -69,15 +71,58 @@ def load_public_scenario() -> bool:
         author_name="Ban Tuyên giáo Thành ủy",
         category_names=["Tin hoạt động", "Nghị quyết Đại hội"],
     )
-    services.post_publish(actor=None, post=post, published_on=POST_DAY)
+    post = services.post_publish(actor=None, post=post, published_on=POST_DAY)
+    publications = []
     for programme in shown:
-        services.programme_publish(
-            actor=None,
-            site=site,
-            programme=programme,
-            summary=programme.description
-            or f"Chương trình hành động của Thành ủy giai đoạn {programme.start_year}–"
-            f"{programme.end_year}.",
-            indicator_ids=list(programme.indicators.values_list("pk", flat=True)),
+        publications.append(
+            services.programme_publish(
+                actor=None,
+                site=site,
+                programme=programme,
+                summary=programme.description
+                or f"Chương trình hành động của Thành ủy giai đoạn {programme.start_year}–"
+                f"{programme.end_year}.",
+                indicator_ids=list(programme.indicators.values_list("pk", flat=True)),
+            )
         )
+    _comments(site, post, publications)
     return True
+
+
+# Comments written for the demo (the names are generated); how the unit moderated each.
+COMMENTS = [
+    ("post", "Trần Văn Hòa", "Đề nghị Thành ủy công khai lịch học tập nghị quyết ở từng phường "
+     "để người dân cùng theo dõi.", "approve",
+     "Lịch các lớp đã được gửi về 14 xã, phường; các đảng ủy sẽ niêm yết tại trụ sở."),
+    ("urban", "Lê Thị Mai", "Mong thành phố ưu tiên lắp thêm đèn đường ở các hẻm nhỏ khi nâng "
+     "cấp đô thị.", "approve", ""),
+    ("urban", "Phạm Minh Tuấn", "Hẻm nhà tôi chưa có đèn đường, tối đi lại rất khó.", "approve", ""),
+    ("mobilisation", "Nguyễn Văn Bình", "Nên tổ chức đối thoại với người dân trước khi làm dự "
+     "án bờ kè.", "pending", ""),
+    ("post", "Khách", "Mua bán đất giá rẻ, liên hệ ngay!", "reject", "Quảng cáo"),
+]  # fmt: skip
+
+
+def _comments(site, post, publications) -> None:
+    """A few comments, moderated: approved (one with the unit's reply), one waiting, one refused."""
+    from trienkhai.public import comments
+
+    by_kind = {
+        "urban": next(p for p in publications if "đô thị loại I" in p.programme.title),
+        "mobilisation": next(p for p in publications if "dân vận" in p.programme.title.lower()),
+    }
+    for n, (target, name, body, decision, extra) in enumerate(COMMENTS):
+        comment = comments.comment_submit(
+            site=site,
+            post=post if target == "post" else None,
+            publication=by_kind.get(target),
+            name=name,
+            body=body,
+            address=f"demo-{n}",
+        )
+        if decision == "approve":
+            comments.comment_approve(actor=None, comment=comment)
+            if extra:
+                comments.comment_reply(actor=None, comment=comment, reply=extra)
+        elif decision == "reject":
+            comments.comment_reject(actor=None, comment=comment, reason=extra)
