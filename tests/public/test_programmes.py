@@ -166,3 +166,11 @@ def test_a_programme_of_another_tree_cannot_even_be_asked_for(
     client = login(propaganda_officer)
     url = reverse("public:programme_new", args=[site.pk]) + f"?programme={other.pk}"
     assert client.get(url).status_code == 404
+
+
+def test_a_new_value_is_drawn_at_once_though_charts_are_kept(client, tree, site, shown, housing):
+    url = reverse("public_site:programme", args=[site.slug, shown.pk])
+    assert "<td>450</td>" in client.get(url).content.decode()  # drawn, and kept
+    measure(housing, tree.city, 120, D(2021, 6, 30))
+    page = client.get(url).content.decode()
+    assert "<td>120</td>" in page and "số liệu đến ngày 30-06-2021" in page

@@ -48,11 +48,50 @@ def public_programme(site: PublicSite, pk: int):
     indicators = plans.attach_assessments(
         list(publication.indicators.select_related("unit").order_by("position", "id"))
     )
-    for indicator in indicators:
-        indicator.series = plans.indicator_series(indicator)
-        indicator.chart = plans.indicator_chart(indicator, indicator.series)
+    for indicator, (series, chart) in zip(indicators, _charts(indicators), strict=True):
+        indicator.series, indicator.chart = series, chart
     publication.shown_indicators = indicators
     return publication
+
+
+def _charts(indicators) -> list[tuple[list, str]]:
+    """(series over the years, SVG chart) of each indicator, drawn once per state of its values:
+    the key holds the number and the last id of its measurements, its target and baseline, the
+    year and the language, so a new or corrected value draws it again (drawing is most of a
+    programme page's time)."""
+    from django.core.cache import cache
+    from django.db.models import Count, Max
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    from trienkhai.plans import selectors_programmes as plans
+    from trienkhai.plans.models import Measurement
+
+    state = {
+        row["indicator"]: (row["n"], row["last"])
+        for row in Measurement.objects.filter(indicator__in=[i.pk for i in indicators])
+        .values("indicator")
+        .annotate(n=Count("pk"), last=Max("pk"))
+        .order_by()
+    }
+    year = timezone.localdate().year
+    out = []
+    for ind in indicators:
+        key = "public-chart:" + _digest(
+            str(part)
+            for part in (
+                ind.pk, *state.get(ind.pk, (0, 0)), ind.target_value, ind.target_date,
+                ind.baseline_value, ind.baseline_year, ind.name, ind.measure_unit, year,
+                get_language(),
+            )
+        )  # fmt: skip
+        found = cache.get(key)
+        if found is None:
+            series = plans.indicator_series(ind)
+            found = (series, plans.indicator_chart(ind, series))
+            cache.set(key, found, 24 * 3600)
+        out.append(found)
+    return out
 
 
 def shown_comments(*, post=None, publication=None):
@@ -64,3 +103,9 @@ def shown_comments(*, post=None, publication=None):
     return qs.only("id", "name", "body", "reply", "created_at", "replied_at").order_by(
         "created_at", "id"
     )
+
+
+def _digest(parts) -> str:
+    import hashlib
+
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
