@@ -10,10 +10,12 @@ everyone the same: the published post of an open site, and 404 for a draft.
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import make_user
+from tests.public.test_images import PNG
 from trienkhai.documents.services import document_register
 from trienkhai.plans.programmes import programme_create
 from trienkhai.public import services
@@ -93,6 +95,13 @@ PAGES = [
         POST,
         "write",
     ),
+    ("picture", lambda u: reverse("public:image", args=[u.image.pk]), GET, "write"),
+    (
+        "remove a picture",
+        lambda u: reverse("public:image_remove", args=[u.image.pk]),
+        POST,
+        "write",
+    ),
     ("site settings", lambda u: reverse("public:site_edit", args=[u.site.pk]), BOTH, "manage"),
     ("open a site", lambda u: reverse("public:site_new") + f"?unit={u.pk}", BOTH, "manage"),
 ]
@@ -137,6 +146,9 @@ def world(tree, admin_user):
             post=services.post_save(
                 actor=admin_user, site=unit.site, title="Đã đăng", body="x", author_name="VP"
             ),
+        )
+        unit.image = services.image_add(
+            actor=admin_user, post=unit.post, uploaded=SimpleUploadedFile("a.png", PNG), alt="Ảnh"
         )
         unit.comment = comment_submit(
             site=unit.site, post=published, name="Dân", body=f"Ý kiến ở {name}", address=name

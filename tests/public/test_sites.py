@@ -223,7 +223,7 @@ def test_a_site_page_and_a_post_page_take_a_fixed_number_of_queries(
         services.post_publish(actor=propaganda_officer, post=extra)
     with django_assert_max_num_queries(6):
         client.get(reverse("public_site:home", args=[site.slug]))
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         client.get(reverse("public_site:post", args=[site.slug, launch.slug]))
 
 

@@ -39,6 +39,7 @@ NOT_FREE_TEXT = {
     "public.Post.search_text",
     "public.Category.slug",
     "public.PublicComment.client_key",
+    "public.PostImage.kind",
     "public.PublicComment.body_key",
     "documents.DocumentFile.sha256",
     "documents.Comment.submission_key",
@@ -277,6 +278,14 @@ def build_world() -> World:
         category_names=["Tin hoạt động"],
     )  # fmt: skip
     w.post = public.post_publish(actor=w.admin, post=w.post)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.public.test_images import PNG
+
+    public.image_add(
+        actor=w.admin, post=w.post, uploaded=SimpleUploadedFile("a.png", PNG), alt="Ảnh",
+        caption="Chú thích",
+    )  # fmt: skip
     programme = Programme.objects.filter(indicators__isnull=False).order_by("pk").first()
     w.shown_site = getattr(programme.owner_unit, "public_site", None) or public.site_save(
         actor=w.admin, unit=programme.owner_unit, slug="an-toan-2", title="Tin", is_open=True
@@ -562,6 +571,9 @@ NOT_PAGES = {
     "public:post_withdraw": "POST only",
     "public:programme_withdraw": "POST only",
     "public:comment_act": "POST only",
+    "public:image": "image file",
+    "public:image_remove": "POST only",
+    "public_site:image": "image file",
     "public_site:report": "POST only",
     "public_site:feed": "Atom (XML escaped by Django's feed writer; tests/public checks it)",
 }

@@ -107,3 +107,13 @@ class ReplyForm(forms.Form):
     reply = forms.CharField(
         label=_("Trả lời của đơn vị"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class ImageForm(forms.Form):
+    image = forms.FileField(label=_("Ảnh (PNG, JPEG hoặc GIF)"))
+    alt = forms.CharField(
+        label=_("Mô tả ảnh cho người không xem được"),
+        max_length=300,
+        help_text=_("Được đọc thay cho ảnh, ví dụ “Quang cảnh hội nghị quán triệt”."),
+    )
+    caption = forms.CharField(label=_("Chú thích dưới ảnh"), max_length=300, required=False)

@@ -197,3 +197,23 @@ class PublicComment(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.body[:60]}"
+
+
+class PostImage(models.Model):
+    """A picture in a post, with the caption shown under it and the text read in its place."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
+    image = models.FileField(upload_to="public/%Y/")
+    kind = models.CharField(max_length=10, editable=False)  # png, jpeg, gif: from the content
+    caption = models.CharField(_("chú thích"), max_length=300, blank=True)
+    alt = models.CharField(_("mô tả ảnh cho người không xem được"), max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ảnh trong tin")
+        verbose_name_plural = _("ảnh trong tin")
+        ordering = ["post_id", "position", "id"]
+
+    def __str__(self):
+        return self.caption or self.alt

@@ -27,7 +27,7 @@ def public_posts(site: PublicSite, *, q: str = "", category: str = "") -> QueryS
 def public_post(site: PublicSite, slug: str) -> Post | None:
     return (
         Post.objects.filter(site=site, slug=slug, status=Post.Status.PUBLISHED)
-        .prefetch_related("categories")
+        .prefetch_related("categories", "images")
         .first()
     )
 

@@ -5,7 +5,9 @@ message that says what to do. `actor=None` is the system (the demo, imports), as
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from trienkhai.audit.models import AuditEntry
 from trienkhai.audit.services import audit_record, diff, snapshot
+from trienkhai.documents import files as document_files
 from trienkhai.lib.text import fold, normalize
 
 from . import rules
-from .models import Category, Post, ProgrammePublication, PublicSite
+from .models import Category, Post, PostImage, ProgrammePublication, PublicSite
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SITE_FIELDS = ["slug", "title", "intro", "moderation", "is_open"]
@@ -333,3 +336,73 @@ def programme_withdraw(*, actor, publication: ProgrammePublication) -> None:
         note=f"Gỡ chương trình “{publication.programme.title}” khỏi trang công khai",
     )
     publication.delete()
+
+
+# --- pictures of a post ----------------------------------------------------------------------------
+IMAGE_KINDS = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif"}
+
+
+def image_limit() -> int:
+    return getattr(settings, "TRIENKHAI_MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)
+
+
+@transaction.atomic
+def image_add(*, actor, post: Post, uploaded, alt: str, caption: str = "") -> PostImage:
+    """Add a picture (PNG, JPEG or GIF, decided by its content, not its name) to a post."""
+    post = Post.objects.select_related("site__unit").get(pk=post.pk)
+    if actor is not None and not rules.can_write(actor, post.site):
+        raise PermissionDenied
+    alt, caption = normalize(alt), normalize(caption)
+    errors = {}
+    if not alt:
+        errors["alt"] = _(
+            "Hãy tả ngắn ảnh cho người không xem được ảnh, ví dụ “Quang cảnh hội nghị quán triệt”."
+        )
+    limit = image_limit()
+    size = getattr(uploaded, "size", None)
+    data = b""
+    if uploaded is None:
+        errors["image"] = _("Hãy chọn ảnh.")
+    elif size is not None and size > limit:
+        errors["image"] = _("Ảnh quá lớn: tối đa %(mb)s MB.") % {"mb": f"{limit / 1048576:g}"}
+    else:
+        data = uploaded.read(limit + 1)
+        kind = document_files._sniff(data)
+        if len(data) > limit:
+            errors["image"] = _("Ảnh quá lớn: tối đa %(mb)s MB.") % {"mb": f"{limit / 1048576:g}"}
+        elif kind not in IMAGE_KINDS:
+            errors["image"] = _("Tệp này không phải ảnh PNG, JPEG hoặc GIF.")
+    if errors:
+        raise ValidationError(errors)
+    image = PostImage(
+        post=post, kind=kind, alt=alt[:300], caption=caption[:300],
+        position=post.images.count(),
+    )  # fmt: skip
+    name = f"{slug_of(caption or alt, 60) or 'anh'}.{'jpg' if kind == 'jpeg' else kind}"
+    image.image.save(name, ContentFile(data), save=False)
+    image.save()
+    audit_record(
+        actor=actor,
+        obj=post,
+        action=AuditEntry.Action.UPDATE,
+        changes={"ảnh": [None, image.caption or image.alt]},
+        note="Thêm ảnh vào tin",
+    )
+    return image
+
+
+@transaction.atomic
+def image_remove(*, actor, image: PostImage) -> None:
+    image = PostImage.objects.select_related("post__site__unit").get(pk=image.pk)
+    if actor is not None and not rules.can_write(actor, image.post.site):
+        raise PermissionDenied
+    audit_record(
+        actor=actor,
+        obj=image.post,
+        action=AuditEntry.Action.UPDATE,
+        changes={"ảnh": [image.caption or image.alt, None]},
+        note="Bỏ ảnh khỏi tin",
+    )
+    stored = image.image
+    image.delete()
+    transaction.on_commit(lambda: stored.delete(save=False))

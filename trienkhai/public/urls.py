@@ -21,5 +21,7 @@ urlpatterns = [
     path("programmes/<int:pk>/edit/", views.programme_publish, name="programme_edit"),
     path("programmes/<int:pk>/withdraw/", views.programme_withdraw, name="programme_withdraw"),
     path("sites/<int:pk>/comments/", views.comment_queue, name="comments"),
+    path("images/<int:pk>/", views.image_file, name="image"),
+    path("images/<int:pk>/remove/", views.image_remove, name="image_remove"),
     path("comments/<int:pk>/<slug:action>/", views.comment_act, name="comment_act"),
 ]

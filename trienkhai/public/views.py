@@ -17,8 +17,8 @@ from trienkhai.org.models import Unit
 from trienkhai.org.views import _apply_errors
 
 from . import comments, rules, selectors, services
-from .forms import PostForm, ProgrammePublicationForm, RejectForm, SiteForm
-from .models import Post, ProgrammePublication, PublicComment, PublicSite
+from .forms import ImageForm, PostForm, ProgrammePublicationForm, RejectForm, SiteForm
+from .models import Post, PostImage, ProgrammePublication, PublicComment, PublicSite
 
 PAGE_SIZE = 30
 
@@ -161,11 +161,66 @@ def post_edit(request, site_pk=None, pk=None):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def post_detail(request, pk):
-    """A post as its editors see it, with its state and the buttons to publish or withdraw."""
+    """A post as its editors see it, with its state, the buttons to publish or withdraw, and its
+    pictures (a POST adds one)."""
     post = _post_for(request.user, pk)
-    return render(request, "public/manage/post_detail.html", {"post": post, "site": post.site})
+    form = ImageForm()
+    if request.method == "POST":
+        form = ImageForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.image_add(
+                    actor=request.user,
+                    post=post,
+                    uploaded=form.cleaned_data["image"],
+                    alt=form.cleaned_data["alt"],
+                    caption=form.cleaned_data["caption"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Đã thêm ảnh."))
+                return redirect("public:post", post.pk)
+    return render(
+        request,
+        "public/manage/post_detail.html",
+        {"post": post, "site": post.site, "form": form, "images": post.images.all()},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def image_remove(request, pk):
+    image = get_object_or_404(PostImage.objects.select_related("post"), pk=pk)
+    _post_for(request.user, image.post_id)
+    services.image_remove(actor=request.user, image=image)
+    messages.success(request, _("Đã bỏ ảnh khỏi tin."))
+    return redirect("public:post", image.post_id)
+
+
+@login_required
+@require_GET
+def image_file(request, pk):
+    """A picture of a post, for its editors (the draft's pictures too)."""
+    image = get_object_or_404(PostImage.objects.select_related("post"), pk=pk)
+    _post_for(request.user, image.post_id)
+    return image_response(image)
+
+
+def image_response(image: PostImage):
+    from django.http import FileResponse
+
+    try:
+        handle = image.image.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type=services.IMAGE_KINDS.get(image.kind))
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -20,7 +20,7 @@ from trienkhai.surveys.throttle import client_address
 
 from . import comments, selectors
 from .forms import CommentForm
-from .models import PublicComment
+from .models import Post, PublicComment
 
 PAGE_SIZE = 10
 
@@ -86,6 +86,13 @@ def _commented(request, site, url: str, *, post=None, publication=None):
     return form, None
 
 
+def _first_image(request, site, post) -> str:
+    first = next(iter(post.images.all()), None)
+    return (
+        absolute(request, reverse("public_site:image", args=[site.slug, first.pk])) if first else ""
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def post(request, slug, post_slug):
     site = _site(slug)
@@ -104,6 +111,7 @@ def post(request, slug, post_slug):
             "post": found,
             "page_url": absolute(request, url),
             "comments": selectors.shown_comments(post=found),
+            "og_image": _first_image(request, site, found),
             "form": form,
             "sent": request.GET.get("da-gui") == "1",
         },
@@ -153,6 +161,17 @@ def comment_report(request, slug, pk):
         else reverse("public_site:programme", args=[site.slug, comment.programme_id])
     )
     return redirect(target + "?da-bao-cao=1#y-kien")
+
+
+@require_GET
+def image(request, slug, pk):
+    """A picture of a published post of an open site."""
+    from .models import PostImage
+    from .views import image_response
+
+    site = _site(slug)
+    found = get_object_or_404(PostImage, pk=pk, post__site=site, post__status=Post.Status.PUBLISHED)
+    return image_response(found)
 
 
 class PostsFeed(Feed):
