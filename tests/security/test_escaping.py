@@ -305,6 +305,16 @@ def build_world() -> World:
         document=w.document, title="Chưa công khai", field="x", owner_unit=w.shown_site.unit,
         start_year=2021, end_year=2025,
     )  # fmt: skip
+    survey_site = getattr(w.survey.owner_unit, "public_site", None) or public.site_save(
+        actor=w.admin, unit=w.survey.owner_unit, slug="an-toan-3", title="Khảo sát", is_open=True
+    )
+    w.survey_shown = public.survey_publish(
+        actor=w.admin, site=survey_site, survey=w.survey, summary="Giới thiệu",
+        question_ids=list(
+            w.survey.questions.filter(kind__in=public.SHOWN_KINDS).values_list("pk", flat=True)
+        ),
+    )  # fmt: skip
+    w.survey_site = survey_site
     w.siteless_unit = (
         Unit.objects.filter(ended_on__isnull=True, public_site__isnull=True).order_by("pk").first()
     )
@@ -489,6 +499,9 @@ PAGES = {
     "public:programme_edit": pk("shown"),
     "public_site:programme": lambda w: {"slug": w.shown_site.slug, "pk": w.shown.pk},
     "public:comments": pk("site"),
+    "public:surveys": lambda w: {"pk": w.survey_site.pk},
+    "public:survey_edit": pk("survey_shown"),
+    "public_site:survey": lambda w: {"slug": w.survey_site.slug, "pk": w.survey_shown.pk},
     "public_site:home": lambda w: {"slug": w.site.slug},
     "public_site:post": lambda w: {"slug": w.site.slug, "post_slug": w.post.slug},
     "respond:enter": lambda w: {},
@@ -571,6 +584,8 @@ NOT_PAGES = {
     "public:post_withdraw": "POST only",
     "public:programme_withdraw": "POST only",
     "public:comment_act": "POST only",
+    "public:survey_withdraw": "POST only",
+    "public:survey_new": "the same form as public:survey_edit, for a survey not yet shown",
     "public:image": "image file",
     "public:image_remove": "POST only",
     "public_site:image": "image file",

@@ -117,3 +117,29 @@ class ImageForm(forms.Form):
         help_text=_("Được đọc thay cho ảnh, ví dụ “Quang cảnh hội nghị quán triệt”."),
     )
     caption = forms.CharField(label=_("Chú thích dưới ảnh"), max_length=300, required=False)
+
+
+class SurveyPublicationForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Giới thiệu với người dân"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Khảo sát về điều gì, ai được hỏi, bao nhiêu phiếu, kết quả dùng để làm gì."),
+    )
+    questions = forms.ModelMultipleChoiceField(
+        label=_("Câu hỏi công khai"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Chỉ hiện số phiếu và tỷ lệ; câu trả lời tự viết và từng phiếu không bao giờ hiện."
+        ),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, survey, **kwargs):
+        from .services import SHOWN_KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["questions"].queryset = survey.questions.filter(kind__in=SHOWN_KINDS).order_by(
+            "section__position", "position", "id"
+        )

@@ -217,3 +217,34 @@ class PostImage(models.Model):
 
     def __str__(self):
         return self.caption or self.alt
+
+
+class SurveyPublication(models.Model):
+    """A survey's results shown on a unit's public site: counts of the questions chosen (never a
+    free text, never a single form), with an introduction for the public."""
+
+    site = models.ForeignKey(PublicSite, on_delete=models.CASCADE, related_name="surveys")
+    survey = models.ForeignKey(
+        "surveys.Survey", on_delete=models.PROTECT, related_name="publications"
+    )
+    summary = models.TextField(_("giới thiệu với công chúng"))
+    questions = models.ManyToManyField(
+        "surveys.Question", verbose_name=_("câu hỏi công khai"), blank=True, related_name="+"
+    )
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kết quả khảo sát công khai")
+        verbose_name_plural = _("kết quả khảo sát công khai")
+        ordering = ["-published_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "survey"], name="public_survey_once")
+        ]
+
+    def __str__(self):
+        return str(self.survey)

@@ -109,3 +109,22 @@ def _digest(parts) -> str:
     import hashlib
 
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def public_surveys(site: PublicSite):
+    return site.surveys.select_related("survey__owner_unit").order_by("-published_at")
+
+
+def public_survey(site: PublicSite, pk: int):
+    """A survey's results shown on the site: the forms counted, as of today, and the results of
+    the chosen questions only (all hidden below the anonymity threshold); None when not shown."""
+    from trienkhai.surveys.results import results_for
+
+    publication = site.surveys.select_related("survey__owner_unit").filter(pk=pk).first()
+    if publication is None:
+        return None
+    chosen = set(publication.questions.values_list("pk", flat=True))
+    results = results_for(publication.survey)
+    publication.results = results
+    publication.shown_results = [r for r in results.questions if r.question.pk in chosen]
+    return publication

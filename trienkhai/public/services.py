@@ -19,7 +19,7 @@ from trienkhai.documents import files as document_files
 from trienkhai.lib.text import fold, normalize
 
 from . import rules
-from .models import Category, Post, PostImage, ProgrammePublication, PublicSite
+from .models import Category, Post, PostImage, ProgrammePublication, PublicSite, SurveyPublication
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SITE_FIELDS = ["slug", "title", "intro", "moderation", "is_open"]
@@ -406,3 +406,109 @@ def image_remove(*, actor, image: PostImage) -> None:
     stored = image.image
     image.delete()
     transaction.on_commit(lambda: stored.delete(save=False))
+
+
+# --- survey results --------------------------------------------------------------------------------
+SHOWN_KINDS = {"single", "multi", "likert", "yesno", "grid", "number"}  # counted, never free text
+
+
+def publishable_surveys(site: PublicSite):
+    """Surveys a site may show the results of: of its unit and below, once they took forms."""
+    from trienkhai.surveys.models import Survey, SurveyStatus
+
+    return Survey.objects.filter(owner_unit__path__startswith=site.unit.path).exclude(
+        status=SurveyStatus.DRAFT
+    )
+
+
+@transaction.atomic
+def survey_publish(
+    *,
+    actor,
+    site: PublicSite,
+    survey,
+    summary: str,
+    question_ids: list[int] = (),
+    publication: SurveyPublication | None = None,
+    revision: int | None = None,
+) -> SurveyPublication:
+    """Show a survey's results on the site: counts of the questions chosen, each of the
+    survey's own and counted (a free-text question cannot be chosen)."""
+    if actor is not None and not rules.can_write(actor, site):
+        raise PermissionDenied
+    if not publishable_surveys(site).filter(pk=survey.pk).exists():
+        raise ValidationError(
+            _(
+                "Chỉ công khai được kết quả khảo sát đã nhận phiếu của %(unit)s hoặc đơn vị trực thuộc."
+            )
+            % {"unit": site.unit.name}
+        )
+    summary = (summary or "").replace("\r\n", "\n").strip()
+    if not summary:
+        raise ValidationError(
+            {"summary": _("Hãy viết vài dòng giới thiệu cuộc khảo sát với người dân.")}
+        )
+    chosen = set(question_ids)
+    own = set(
+        survey.questions.filter(pk__in=chosen, kind__in=SHOWN_KINDS).values_list("pk", flat=True)
+    )
+    if chosen - own:
+        raise ValidationError(
+            {
+                "questions": _(
+                    "Chỉ chọn được câu hỏi có lựa chọn hoặc số của chính cuộc khảo sát này."
+                )
+            }
+        )
+    if publication is None:
+        if SurveyPublication.objects.filter(site=site, survey=survey).exists():
+            raise ValidationError(_("Kết quả cuộc khảo sát này đã được công khai trên trang."))
+        publication = SurveyPublication(
+            site=site,
+            survey=survey,
+            published_by=actor if actor and actor.is_authenticated else None,
+        )
+        before = {}
+    else:
+        publication = SurveyPublication.objects.select_for_update().get(pk=publication.pk)
+        _stale(publication, revision)
+        before = _survey_shown(publication)
+        publication.revision = F("revision") + 1
+    publication.summary = summary
+    publication.save()
+    publication.refresh_from_db()
+    publication.questions.set(sorted(own))
+    changes = diff(before, _survey_shown(publication))
+    if changes:
+        audit_record(
+            actor=actor,
+            obj=publication,
+            action=AuditEntry.Action.CREATE if not before else AuditEntry.Action.UPDATE,
+            changes=changes,
+            note=f"Công khai kết quả khảo sát “{survey.title}”",
+        )
+    return publication
+
+
+def _survey_shown(publication: SurveyPublication) -> dict:
+    return {
+        "summary": publication.summary,
+        "questions": sorted(publication.questions.values_list("text", flat=True)),
+    }
+
+
+@transaction.atomic
+def survey_withdraw(*, actor, publication: SurveyPublication) -> None:
+    publication = SurveyPublication.objects.select_related("site__unit", "survey").get(
+        pk=publication.pk
+    )
+    if actor is not None and not rules.can_write(actor, publication.site):
+        raise PermissionDenied
+    audit_record(
+        actor=actor,
+        obj=publication,
+        action=AuditEntry.Action.END,
+        changes={k: [v, None] for k, v in _survey_shown(publication).items()},
+        note=f"Gỡ kết quả khảo sát “{publication.survey.title}” khỏi trang công khai",
+    )
+    publication.delete()

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<slug:slug>/chuong-trinh/<int:pk>/", views_public.programme, name="programme"),
     path("<slug:slug>/y-kien/<int:pk>/bao-cao/", views_public.comment_report, name="report"),
     path("<slug:slug>/anh/<int:pk>/", views_public.image, name="image"),
+    path("<slug:slug>/khao-sat/<int:pk>/", views_public.survey, name="survey"),
 ]

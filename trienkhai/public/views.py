@@ -17,8 +17,22 @@ from trienkhai.org.models import Unit
 from trienkhai.org.views import _apply_errors
 
 from . import comments, rules, selectors, services
-from .forms import ImageForm, PostForm, ProgrammePublicationForm, RejectForm, SiteForm
-from .models import Post, PostImage, ProgrammePublication, PublicComment, PublicSite
+from .forms import (
+    ImageForm,
+    PostForm,
+    ProgrammePublicationForm,
+    RejectForm,
+    SiteForm,
+    SurveyPublicationForm,
+)
+from .models import (
+    Post,
+    PostImage,
+    ProgrammePublication,
+    PublicComment,
+    PublicSite,
+    SurveyPublication,
+)
 
 PAGE_SIZE = 30
 
@@ -421,3 +435,91 @@ def comment_act(request, pk, action):
     back = request.POST.get("xem")
     query = f"?xem={back}" if back in QUEUES else ""
     return redirect(reverse("public:comments", args=[site_pk]) + query)
+
+
+# --- survey results shown on the site ----------------------------------------------------------
+def _survey_publication_for(user, pk: int) -> SurveyPublication:
+    publication = get_object_or_404(
+        SurveyPublication.objects.select_related("site__unit", "survey"), pk=pk
+    )
+    _site_for(user, publication.site_id)
+    return publication
+
+
+@login_required
+@require_GET
+def survey_list(request, pk):
+    site = _site_for(request.user, pk)
+    others = (
+        services.publishable_surveys(site)
+        .exclude(publications__site=site)
+        .select_related("owner_unit")
+        .order_by("-created_at")[:100]
+    )
+    return render(
+        request,
+        "public/manage/survey_list.html",
+        {"site": site, "shown": selectors.public_surveys(site), "others": others},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_publish(request, site_pk=None, pk=None):
+    """Show a survey's results (?survey=) on the site, or change how they are shown."""
+    publication = _survey_publication_for(request.user, pk) if pk else None
+    if publication is not None:
+        site, survey = publication.site, publication.survey
+    else:
+        site = _site_for(request.user, site_pk)
+        survey = (
+            services.publishable_surveys(site).filter(pk=_int(request.GET.get("survey"))).first()
+        )
+        if survey is None:
+            raise Http404
+    if request.method == "POST":
+        form = SurveyPublicationForm(request.POST, survey=survey)
+        if form.is_valid():
+            try:
+                services.survey_publish(
+                    actor=request.user,
+                    site=site,
+                    survey=survey,
+                    summary=form.cleaned_data["summary"],
+                    question_ids=[q.pk for q in form.cleaned_data["questions"]],
+                    publication=publication,
+                    revision=form.cleaned_data["revision"] if publication else None,
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Kết quả “%(title)s” đã được công khai.") % {"title": survey.title}
+                )
+                return redirect("public:surveys", site.pk)
+    elif publication is not None:
+        form = SurveyPublicationForm(
+            survey=survey,
+            initial={
+                "summary": publication.summary,
+                "questions": list(publication.questions.values_list("pk", flat=True)),
+                "revision": publication.revision,
+            },
+        )
+    else:
+        form = SurveyPublicationForm(survey=survey)
+    return render(
+        request,
+        "public/manage/survey_form.html",
+        {"form": form, "site": site, "survey": survey, "publication": publication},
+    )
+
+
+@login_required
+@require_POST
+def survey_withdraw(request, pk):
+    publication = _survey_publication_for(request.user, pk)
+    site = publication.site
+    services.survey_withdraw(actor=request.user, publication=publication)
+    messages.success(request, _("Kết quả khảo sát đã được gỡ khỏi trang công khai."))
+    return redirect("public:surveys", site.pk)

@@ -56,6 +56,7 @@ def home(request, slug):
             "category": category,
             "categories": site.categories.filter(posts__status="published").distinct(),
             "programmes": selectors.public_programmes(site),
+            "surveys": selectors.public_surveys(site),
             "page_url": absolute(request, reverse("public_site:home", args=[site.slug])),
         },
     )
@@ -161,6 +162,30 @@ def comment_report(request, slug, pk):
         else reverse("public_site:programme", args=[site.slug, comment.programme_id])
     )
     return redirect(target + "?da-bao-cao=1#y-kien")
+
+
+@require_GET
+def survey(request, slug, pk):
+    """A survey's results as the unit chose to show them: counts and percentages of the chosen
+    questions, hidden below the anonymity threshold; never a free text or a single form."""
+    from trienkhai.surveys.models import MIN_CELL
+
+    site = _site(slug)
+    publication = selectors.public_survey(site, pk)
+    if publication is None:
+        raise Http404
+    return render(
+        request,
+        "public/site/survey.html",
+        {
+            "site": site,
+            "publication": publication,
+            "survey": publication.survey,
+            "results": publication.results,
+            "min_cell": MIN_CELL,
+            "page_url": absolute(request, reverse("public_site:survey", args=[site.slug, pk])),
+        },
+    )
 
 
 @require_GET
