@@ -14,9 +14,14 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.documents.builders import pdf_bytes
 from tests.plans.test_programmes import make_programme
+from tests.surveys.builders import congress_survey
+from tests.surveys.test_results import WARD, submit
+from trienkhai.documents.files import file_attach
 from trienkhai.documents.services import document_register
 from trienkhai.plans import indicators, tasks
 from trienkhai.plans.models import Direction, Precision
@@ -49,6 +54,9 @@ def crawl(client, start: str) -> dict[str, str]:
             continue
         response = client.get(path)
         assert response.status_code == 200, path
+        if response.streaming:  # a file chosen for the public
+            seen[path] = b"".join(response.streaming_content).decode("latin-1")
+            continue
         body = response.content.decode()
         seen[path] = body
         if "html" in response["Content-Type"]:
@@ -143,6 +151,32 @@ def test_every_public_page_shows_only_what_was_published(client, tree, admin_use
         ),
     )  # fmt: skip
 
+    # A document shown with one of its files; an issued document not shown; a survey's results
+    # shown without its written answers.
+    plan = document_register(
+        actor=None, owner_unit=tree.city, issuer_unit=tree.city, number_text="07-KH/ThU",
+        issued_on=dt.date(2020, 8, 7), summary="Kế hoạch công khai",
+    )  # fmt: skip
+    shown_file = file_attach(
+        actor=None,
+        document=plan,
+        uploaded=SimpleUploadedFile("ke-hoach.pdf", pdf_bytes("Ke hoach")),
+    )
+    file_attach(
+        actor=None, document=plan, uploaded=SimpleUploadedFile("noi-bo.pdf", pdf_bytes("Noi bo"))
+    )
+    services.document_publish(actor=admin_user, site=site, document=plan, file_ids=[shown_file.pk])
+    document_register(
+        actor=None, owner_unit=tree.city, issuer_unit=tree.city, number_text="09-KH/ThU",
+        issued_on=dt.date(2020, 9, 9), summary=f"Văn bản {SECRET}",
+    )  # fmt: skip
+    w = congress_survey(tree)
+    submit(w, WARD)
+    services.survey_publish(
+        actor=admin_user, site=site, survey=w.survey, summary="Kết quả khảo sát",
+        question_ids=[w.q_aware.pk],
+    )  # fmt: skip
+
     pages = crawl(client, reverse("public_site:home", args=[site.slug]))
 
     leaks = {path: re.findall(rf".{{0,40}}{SECRET}.{{0,40}}", body) for path, body in pages.items()}
@@ -157,3 +191,6 @@ def test_every_public_page_shows_only_what_was_published(client, tree, admin_use
     assert any(path.startswith("/p/thanh-uy/tin/") for path in pages)
     assert any("chuyen-muc=" in path for path in pages) and any("page=2" in path for path in pages)
     assert reverse("public_site:feed", args=[site.slug]) in pages
+    assert "Kế hoạch công khai" in everything and "noi-bo.pdf" not in everything
+    assert any(path.endswith(f"/tep/{shown_file.pk}/") for path in pages)
+    assert "Cần chọn người có đức, có tài" not in everything  # a written answer

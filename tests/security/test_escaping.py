@@ -315,6 +315,19 @@ def build_world() -> World:
         ),
     )  # fmt: skip
     w.survey_site = survey_site
+    w.document_site = getattr(w.document.owner_unit, "public_site", None) or public.site_save(
+        actor=w.admin, unit=w.document.owner_unit, slug="an-toan-4", title="Văn bản", is_open=True
+    )
+    w.document_shown = public.document_publish(
+        actor=w.admin, site=w.document_site, document=w.document, summary="Giới thiệu",
+        file_ids=[w.file.pk],
+    )  # fmt: skip
+    w.document_unshown = (
+        public.publishable_documents(w.document_site)
+        .exclude(pk=w.document.pk)
+        .order_by("pk")
+        .first()
+    )
     w.siteless_unit = (
         Unit.objects.filter(ended_on__isnull=True, public_site__isnull=True).order_by("pk").first()
     )
@@ -499,6 +512,10 @@ PAGES = {
     "public:programme_edit": pk("shown"),
     "public_site:programme": lambda w: {"slug": w.shown_site.slug, "pk": w.shown.pk},
     "public:comments": pk("site"),
+    "public:documents": lambda w: {"pk": w.document_site.pk},
+    "public:document_new": lambda w: {"site_pk": w.document_site.pk},
+    "public:document_edit": pk("document_shown"),
+    "public_site:document": lambda w: {"slug": w.document_site.slug, "pk": w.document_shown.pk},
     "public:surveys": lambda w: {"pk": w.survey_site.pk},
     "public:survey_edit": pk("survey_shown"),
     "public_site:survey": lambda w: {"slug": w.survey_site.slug, "pk": w.survey_shown.pk},
@@ -512,6 +529,8 @@ PAGES = {
 QUERIES = {
     "public:site_new": lambda w: f"?unit={w.siteless_unit.pk}",
     "public:programme_new": lambda w: f"?programme={w.unshown.pk}",
+    "public:document_new": lambda w: f"?document={w.document_unshown.pk}",
+    "public:documents": lambda w: "?q=a",
     "surveys:results_chart": lambda w: "?v=" + ",".join(["3"] * w.chart_question.choices.count()),
 }
 # Pages seen by someone other than the administrator.
@@ -584,6 +603,8 @@ NOT_PAGES = {
     "public:post_withdraw": "POST only",
     "public:programme_withdraw": "POST only",
     "public:comment_act": "POST only",
+    "public:document_withdraw": "POST only",
+    "public_site:document_file": "file",
     "public:survey_withdraw": "POST only",
     "public:survey_new": "the same form as public:survey_edit, for a survey not yet shown",
     "public:image": "image file",

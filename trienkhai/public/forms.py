@@ -143,3 +143,25 @@ class SurveyPublicationForm(forms.Form):
         self.fields["questions"].queryset = survey.questions.filter(kind__in=SHOWN_KINDS).order_by(
             "section__position", "position", "id"
         )
+
+
+class DocumentPublicationForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Giới thiệu với người dân"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Không bắt buộc: văn bản quy định gì, áp dụng cho ai, từ khi nào."),
+    )
+    files = forms.ModelMultipleChoiceField(
+        label=_("Tệp công khai"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Chỉ những tệp được chọn mới tải được từ trang công khai."),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, document, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].queryset = document.files.filter(version__isnull=True)
+        self.fields["files"].label_from_instance = lambda f: f.original_name

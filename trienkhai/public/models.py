@@ -248,3 +248,34 @@ class SurveyPublication(models.Model):
 
     def __str__(self):
         return str(self.survey)
+
+
+class DocumentPublication(models.Model):
+    """An issued document shown on a unit's public site: its number, date, issuer and summary,
+    an introduction for the public, and the files chosen one by one."""
+
+    site = models.ForeignKey(PublicSite, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, related_name="publications"
+    )
+    summary = models.TextField(_("giới thiệu với công chúng"), blank=True)
+    files = models.ManyToManyField(
+        "documents.DocumentFile", verbose_name=_("tệp công khai"), blank=True, related_name="+"
+    )
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("văn bản công khai")
+        verbose_name_plural = _("văn bản công khai")
+        ordering = ["-published_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "document"], name="public_document_once")
+        ]
+
+    def __str__(self):
+        return str(self.document)

@@ -128,3 +128,24 @@ def public_survey(site: PublicSite, pk: int):
     publication.results = results
     publication.shown_results = [r for r in results.questions if r.question.pk in chosen]
     return publication
+
+
+def public_documents(site: PublicSite):
+    return site.documents.select_related("document").order_by(
+        "-document__issued_on", "-published_at"
+    )
+
+
+def public_document(site: PublicSite, pk: int):
+    return site.documents.select_related("document").prefetch_related("files").filter(pk=pk).first()
+
+
+def search_publishable_documents(site: PublicSite, q: str, limit: int = 50):
+    """Issued documents the site may show, matching every word of `q` (number or summary, with
+    or without diacritics), newest first; not those shown already."""
+    from .services import publishable_documents
+
+    qs = publishable_documents(site).exclude(publications__site=site)
+    for word in fold(q).split()[:8]:
+        qs = qs.filter(search_text__contains=word)
+    return qs.order_by("-issued_on", "-id")[:limit]

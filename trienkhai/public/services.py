@@ -19,7 +19,15 @@ from trienkhai.documents import files as document_files
 from trienkhai.lib.text import fold, normalize
 
 from . import rules
-from .models import Category, Post, PostImage, ProgrammePublication, PublicSite, SurveyPublication
+from .models import (
+    Category,
+    DocumentPublication,
+    Post,
+    PostImage,
+    ProgrammePublication,
+    PublicSite,
+    SurveyPublication,
+)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SITE_FIELDS = ["slug", "title", "intro", "moderation", "is_open"]
@@ -510,5 +518,96 @@ def survey_withdraw(*, actor, publication: SurveyPublication) -> None:
         action=AuditEntry.Action.END,
         changes={k: [v, None] for k, v in _survey_shown(publication).items()},
         note=f"Gỡ kết quả khảo sát “{publication.survey.title}” khỏi trang công khai",
+    )
+    publication.delete()
+
+
+# --- documents ---------------------------------------------------------------------------------------
+def publishable_documents(site: PublicSite):
+    """Documents a site may show: issued, and owned or issued by its unit or a unit below it."""
+    from django.db.models import Q
+
+    from trienkhai.documents.models import ISSUED_STATES, Document
+
+    path = site.unit.path
+    return Document.objects.filter(status__in=ISSUED_STATES).filter(
+        Q(owner_unit__path__startswith=path) | Q(issuer_unit__path__startswith=path)
+    )
+
+
+@transaction.atomic
+def document_publish(
+    *,
+    actor,
+    site: PublicSite,
+    document,
+    summary: str = "",
+    file_ids: list[int] = (),
+    publication: DocumentPublication | None = None,
+    revision: int | None = None,
+) -> DocumentPublication:
+    """Show an issued document on the site, with the files chosen (each the document's own)."""
+    if actor is not None and not rules.can_write(actor, site):
+        raise PermissionDenied
+    if not publishable_documents(site).filter(pk=document.pk).exists():
+        raise ValidationError(
+            _("Chỉ công khai được văn bản đã ban hành của %(unit)s hoặc đơn vị trực thuộc.")
+            % {"unit": site.unit.name}
+        )
+    summary = (summary or "").replace("\r\n", "\n").strip()
+    chosen = set(file_ids)
+    own = set(document.files.filter(pk__in=chosen).values_list("pk", flat=True))
+    if chosen - own:
+        raise ValidationError({"files": _("Chỉ chọn được tệp của chính văn bản này.")})
+    if publication is None:
+        if DocumentPublication.objects.filter(site=site, document=document).exists():
+            raise ValidationError(_("Văn bản này đã được công khai trên trang."))
+        publication = DocumentPublication(
+            site=site,
+            document=document,
+            published_by=actor if actor and actor.is_authenticated else None,
+        )
+        before = {}
+    else:
+        publication = DocumentPublication.objects.select_for_update().get(pk=publication.pk)
+        _stale(publication, revision)
+        before = _document_shown(publication)
+        publication.revision = F("revision") + 1
+    publication.summary = summary
+    publication.save()
+    publication.refresh_from_db()
+    publication.files.set(sorted(own))
+    changes = diff(before, _document_shown(publication))
+    if changes or not before:
+        audit_record(
+            actor=actor,
+            obj=publication,
+            action=AuditEntry.Action.CREATE if not before else AuditEntry.Action.UPDATE,
+            changes=changes,
+            note=f"Công khai văn bản {document.number_text}",
+        )
+    return publication
+
+
+def _document_shown(publication: DocumentPublication) -> dict:
+    return {
+        "summary": publication.summary,
+        "files": sorted(publication.files.values_list("original_name", flat=True)),
+    }
+
+
+@transaction.atomic
+def document_withdraw(*, actor, publication: DocumentPublication) -> None:
+    publication = DocumentPublication.objects.select_related("site__unit", "document").get(
+        pk=publication.pk
+    )
+    if actor is not None and not rules.can_write(actor, publication.site):
+        raise PermissionDenied
+    audit_record(
+        actor=actor,
+        obj=publication,
+        action=AuditEntry.Action.END,
+        changes={k: [v, None] for k, v in _document_shown(publication).items()},
+        note=f"Gỡ văn bản {publication.document.number_text} khỏi trang công khai",
     )
     publication.delete()

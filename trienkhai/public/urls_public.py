@@ -14,4 +14,10 @@ urlpatterns = [
     path("<slug:slug>/y-kien/<int:pk>/bao-cao/", views_public.comment_report, name="report"),
     path("<slug:slug>/anh/<int:pk>/", views_public.image, name="image"),
     path("<slug:slug>/khao-sat/<int:pk>/", views_public.survey, name="survey"),
+    path("<slug:slug>/van-ban/<int:pk>/", views_public.document, name="document"),
+    path(
+        "<slug:slug>/van-ban/<int:pk>/tep/<int:file_id>/",
+        views_public.document_file,
+        name="document_file",
+    ),
 ]

@@ -18,6 +18,7 @@ from trienkhai.org.views import _apply_errors
 
 from . import comments, rules, selectors, services
 from .forms import (
+    DocumentPublicationForm,
     ImageForm,
     PostForm,
     ProgrammePublicationForm,
@@ -26,6 +27,7 @@ from .forms import (
     SurveyPublicationForm,
 )
 from .models import (
+    DocumentPublication,
     Post,
     PostImage,
     ProgrammePublication,
@@ -523,3 +525,91 @@ def survey_withdraw(request, pk):
     services.survey_withdraw(actor=request.user, publication=publication)
     messages.success(request, _("Kết quả khảo sát đã được gỡ khỏi trang công khai."))
     return redirect("public:surveys", site.pk)
+
+
+# --- documents shown on the site -----------------------------------------------------------------
+def _document_publication_for(user, pk: int) -> DocumentPublication:
+    publication = get_object_or_404(
+        DocumentPublication.objects.select_related("site__unit", "document"), pk=pk
+    )
+    _site_for(user, publication.site_id)
+    return publication
+
+
+@login_required
+@require_GET
+def document_list(request, pk):
+    """The documents shown on the site, and a search of those that could be."""
+    site = _site_for(request.user, pk)
+    q = (request.GET.get("q") or "").strip()[:200]
+    found = selectors.search_publishable_documents(site, q) if q else []
+    return render(
+        request,
+        "public/manage/document_list.html",
+        {"site": site, "shown": selectors.public_documents(site), "q": q, "found": found},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_publish(request, site_pk=None, pk=None):
+    """Show an issued document (?document=) on the site, or change how it is shown."""
+    publication = _document_publication_for(request.user, pk) if pk else None
+    if publication is not None:
+        site, document = publication.site, publication.document
+    else:
+        site = _site_for(request.user, site_pk)
+        document = (
+            services.publishable_documents(site)
+            .filter(pk=_int(request.GET.get("document")))
+            .first()
+        )
+        if document is None:
+            raise Http404
+    if request.method == "POST":
+        form = DocumentPublicationForm(request.POST, document=document)
+        if form.is_valid():
+            try:
+                services.document_publish(
+                    actor=request.user,
+                    site=site,
+                    document=document,
+                    summary=form.cleaned_data["summary"],
+                    file_ids=[f.pk for f in form.cleaned_data["files"]],
+                    publication=publication,
+                    revision=form.cleaned_data["revision"] if publication else None,
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Văn bản %(number)s đã được công khai.") % {"number": document.number_text},
+                )
+                return redirect("public:documents", site.pk)
+    elif publication is not None:
+        form = DocumentPublicationForm(
+            document=document,
+            initial={
+                "summary": publication.summary,
+                "files": list(publication.files.values_list("pk", flat=True)),
+                "revision": publication.revision,
+            },
+        )
+    else:
+        form = DocumentPublicationForm(document=document)
+    return render(
+        request,
+        "public/manage/document_form.html",
+        {"form": form, "site": site, "document": document, "publication": publication},
+    )
+
+
+@login_required
+@require_POST
+def document_withdraw(request, pk):
+    publication = _document_publication_for(request.user, pk)
+    site = publication.site
+    services.document_withdraw(actor=request.user, publication=publication)
+    messages.success(request, _("Văn bản đã được gỡ khỏi trang công khai."))
+    return redirect("public:documents", site.pk)

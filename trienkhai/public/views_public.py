@@ -57,6 +57,7 @@ def home(request, slug):
             "categories": site.categories.filter(posts__status="published").distinct(),
             "programmes": selectors.public_programmes(site),
             "surveys": selectors.public_surveys(site),
+            "documents": selectors.public_documents(site)[:10],
             "page_url": absolute(request, reverse("public_site:home", args=[site.slug])),
         },
     )
@@ -185,6 +186,51 @@ def survey(request, slug, pk):
             "min_cell": MIN_CELL,
             "page_url": absolute(request, reverse("public_site:survey", args=[site.slug, pk])),
         },
+    )
+
+
+@require_GET
+def document(request, slug, pk):
+    """An issued document as the unit chose to show it: number, date, issuer, summary, the
+    introduction for the public and the files chosen."""
+    site = _site(slug)
+    publication = selectors.public_document(site, pk)
+    if publication is None:
+        raise Http404
+    return render(
+        request,
+        "public/site/document.html",
+        {
+            "site": site,
+            "publication": publication,
+            "document": publication.document,
+            "page_url": absolute(request, reverse("public_site:document", args=[site.slug, pk])),
+        },
+    )
+
+
+@require_GET
+def document_file(request, slug, pk, file_id):
+    """A file chosen for the public, of a document shown on an open site."""
+    from django.http import FileResponse
+
+    site = _site(slug)
+    publication = get_object_or_404(site.documents, pk=pk)
+    stored = get_object_or_404(publication.files, pk=file_id)
+    try:
+        handle = stored.file.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404 from error
+    types = {
+        "pdf": "application/pdf",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=types.get(stored.kind, "application/octet-stream"),
     )
 
 

@@ -1,0 +1,116 @@
+"""A unit shows an issued document on its public site with the files it chooses; drafts and the
+other files stay inside."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.documents.builders import pdf_bytes
+from trienkhai.documents import files
+from trienkhai.documents import services as documents
+from trienkhai.public import services
+from trienkhai.public.models import DocumentPublication
+
+PDF = pdf_bytes("Ke hoach 07-KH/ThU")
+
+
+@pytest.fixture
+def site(tree, city_secretary):
+    return services.site_save(
+        actor=city_secretary, unit=tree.city, slug="thanh-uy", title="Thành ủy", is_open=True
+    )
+
+
+@pytest.fixture
+def plan(tree):
+    document = documents.document_register(
+        actor=None, owner_unit=tree.city, issuer_unit=tree.city, number_text="07-KH/ThU",
+        issued_on=dt.date(2020, 8, 7), summary="Kế hoạch học tập, quán triệt Nghị quyết Đại hội",
+    )  # fmt: skip
+    document.public_file = files.file_attach(
+        actor=None, document=document, uploaded=SimpleUploadedFile("ke-hoach-07.pdf", PDF)
+    )
+    document.internal_file = files.file_attach(
+        actor=None,
+        document=document,
+        uploaded=SimpleUploadedFile("to-trinh-noi-bo.pdf", pdf_bytes("To trinh noi bo")),
+    )
+    return document
+
+
+def test_the_document_shows_with_the_chosen_file_only(client, site, plan, propaganda_officer):
+    shown = services.document_publish(
+        actor=propaganda_officer, site=site, document=plan, summary="Lịch học tập đến tháng 9.",
+        file_ids=[plan.public_file.pk],
+    )  # fmt: skip
+    page = client.get(reverse("public_site:document", args=[site.slug, shown.pk])).content.decode()
+    assert "07-KH/ThU" in page and "07-08-2020" in page and "Lịch học tập đến tháng 9." in page
+    assert "ke-hoach-07.pdf" in page and "to-trinh-noi-bo.pdf" not in page
+    ok = client.get(
+        reverse("public_site:document_file", args=[site.slug, shown.pk, plan.public_file.pk])
+    )
+    assert ok.status_code == 200 and b"".join(ok.streaming_content) == PDF
+    hidden = reverse("public_site:document_file", args=[site.slug, shown.pk, plan.internal_file.pk])
+    assert client.get(hidden).status_code == 404
+    assert "07-KH/ThU" in client.get(reverse("public_site:home", args=[site.slug])).content.decode()
+
+
+def test_a_draft_cannot_be_shown(tree, site, propaganda_officer):
+    draft = documents.document_create_draft(
+        actor=None, owner_unit=tree.city, system="party", doc_type="QC", summary="Dự thảo quy chế"
+    )
+    with pytest.raises(ValidationError, match="đã ban hành"):
+        services.document_publish(actor=propaganda_officer, site=site, document=draft)
+
+
+def test_another_documents_file_cannot_be_chosen(tree, site, plan, propaganda_officer):
+    other = documents.document_register(
+        actor=None, owner_unit=tree.city, issuer_unit=tree.city, number_text="08-KH/ThU",
+        issued_on=dt.date(2020, 9, 1), summary="Kế hoạch khác",
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        services.document_publish(
+            actor=propaganda_officer, site=site, document=other, file_ids=[plan.public_file.pk]
+        )
+    assert "của chính văn bản này" in error.value.message_dict["files"][0]
+
+
+def test_an_editor_finds_shows_and_withdraws_a_document(
+    login, client, site, plan, propaganda_officer
+):
+    editor = login(propaganda_officer)
+    listing = editor.get(
+        reverse("public:documents", args=[site.pk]), {"q": "07-kh/thu"}
+    ).content.decode()
+    new_url = reverse("public:document_new", args=[site.pk]) + f"?document={plan.pk}"
+    assert new_url in listing.replace("&amp;", "&")
+    editor.post(new_url, {"summary": "", "files": [plan.public_file.pk]})
+    publication = DocumentPublication.objects.get()
+    public_url = reverse("public_site:document", args=[site.slug, publication.pk])
+    assert client.get(public_url).status_code == 200
+    editor.post(reverse("public:document_withdraw", args=[publication.pk]))
+    assert client.get(public_url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "persona, expected",
+    [("propaganda_officer", {200, 302}), ("viewer", {403}), ("ward_clerk", {404}), (None, {302})],
+)
+def test_who_may_open_the_document_pages(
+    request, client, site, plan, admin_user, persona, expected
+):
+    shown = services.document_publish(actor=admin_user, site=site, document=plan)
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    for url, method in [
+        (reverse("public:documents", args=[site.pk]), "GET"),
+        (reverse("public:document_new", args=[site.pk]) + f"?document={plan.pk}", "GET"),
+        (reverse("public:document_edit", args=[shown.pk]), "GET"),
+        (reverse("public:document_edit", args=[shown.pk]), "POST"),
+        (reverse("public:document_withdraw", args=[shown.pk]), "POST"),
+    ]:
+        response = client.get(url) if method == "GET" else client.post(url, {})
+        assert response.status_code in expected, (url, method, response.status_code)
