@@ -253,3 +253,10 @@ def test_an_unreadable_file_gets_a_clear_message(content, message):
     with pytest.raises(fmt.PackageInvalid) as refused:
         services.read_package(io.BytesIO(content))
     assert message in refused.value.problems[0].message
+
+
+@pytest.mark.parametrize("raw", [float("inf"), float("-inf"), "Infinity", "NaN", "12.5", "mười"])
+def test_a_whole_number_cell_that_is_not_one_is_refused_with_its_value(raw):
+    spec = fmt.Field(name="start_year", label="Từ năm", kind="int", minimum=1930, maximum=2200)
+    with pytest.raises(ValueError, match="không phải số nguyên"):
+        fmt.to_value(spec, raw)

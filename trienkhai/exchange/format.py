@@ -359,7 +359,7 @@ def to_value(spec: Field, raw):
             number = int(Decimal(_text(raw)))
             if Decimal(_text(raw)) != number:
                 raise InvalidOperation
-        except (InvalidOperation, ValueError):
+        except (InvalidOperation, ValueError, OverflowError):  # OverflowError: "inf" in a cell
             raise ValueError(
                 _("“%(value)s” không phải số nguyên") % {"value": _text(raw)[:20]}
             ) from None
