@@ -252,6 +252,58 @@ def post_withdraw(*, actor, post: Post) -> Post:
     return post
 
 
+# --- what a site shows of the product: programmes, survey results, documents ------------------
+def _save_publication(
+    *, actor, model, site, target: dict, summary: str, chosen: tuple, shown, publication,
+    revision, already: str, note: str,
+):  # fmt: skip
+    """Create a publication of `target` on the site, or change one (refused when stale): its
+    summary and the items chosen (`chosen`: the many-to-many field and the ids), audited with
+    what the public sees (`shown`). Shared by the three kinds of publication."""
+    field, ids = chosen
+    if publication is None:
+        if model.objects.filter(site=site, **target).exists():
+            raise ValidationError(already)
+        publication = model(
+            site=site, published_by=actor if actor and actor.is_authenticated else None, **target
+        )
+        before = {}
+    else:
+        publication = model.objects.select_for_update().get(pk=publication.pk)
+        _stale(publication, revision)
+        before = shown(publication)
+        publication.revision = F("revision") + 1
+    publication.summary = summary
+    publication.save()
+    publication.refresh_from_db()
+    getattr(publication, field).set(sorted(ids))
+    changes = diff(before, shown(publication))
+    if changes or not before:
+        audit_record(
+            actor=actor,
+            obj=publication,
+            action=AuditEntry.Action.CREATE if not before else AuditEntry.Action.UPDATE,
+            changes=changes,
+            note=note,
+        )
+    return publication
+
+
+def _withdraw(*, actor, publication, shown, note: str) -> None:
+    """Take a publication off its site, audited with what the public saw; the thing shown
+    (programme, survey, document) is untouched."""
+    if actor is not None and not rules.can_write(actor, publication.site):
+        raise PermissionDenied
+    audit_record(
+        actor=actor,
+        obj=publication,
+        action=AuditEntry.Action.END,
+        changes={key: [value, None] for key, value in shown(publication).items()},
+        note=note,
+    )
+    publication.delete()
+
+
 # --- programmes ----------------------------------------------------------------------------------
 def publishable_programmes(site: PublicSite):
     """Programmes a site may show: those of its unit and of the units below it."""
@@ -291,34 +343,12 @@ def programme_publish(
         raise ValidationError(
             {"indicators": _("Chỉ chọn được chỉ tiêu của chính chương trình này.")}
         )
-    if publication is None:
-        if ProgrammePublication.objects.filter(site=site, programme=programme).exists():
-            raise ValidationError(_("Chương trình này đã được công khai trên trang."))
-        publication = ProgrammePublication(
-            site=site,
-            programme=programme,
-            published_by=actor if actor and actor.is_authenticated else None,
-        )
-        before = {}
-    else:
-        publication = ProgrammePublication.objects.select_for_update().get(pk=publication.pk)
-        _stale(publication, revision)
-        before = _shown(publication)
-        publication.revision = F("revision") + 1
-    publication.summary = summary
-    publication.save()
-    publication.refresh_from_db()
-    publication.indicators.set(sorted(own))
-    changes = diff(before, _shown(publication))
-    if changes:
-        audit_record(
-            actor=actor,
-            obj=publication,
-            action=AuditEntry.Action.CREATE if not before else AuditEntry.Action.UPDATE,
-            changes=changes,
-            note=f"Công khai chương trình “{programme.title}”",
-        )
-    return publication
+    return _save_publication(
+        actor=actor, model=ProgrammePublication, site=site, target={"programme": programme},
+        summary=summary, chosen=("indicators", own), shown=_shown, publication=publication,
+        revision=revision, already=_("Chương trình này đã được công khai trên trang."),
+        note=f"Công khai chương trình “{programme.title}”",
+    )  # fmt: skip
 
 
 def _shown(publication: ProgrammePublication) -> dict:
@@ -334,16 +364,12 @@ def programme_withdraw(*, actor, publication: ProgrammePublication) -> None:
     publication = ProgrammePublication.objects.select_related("site__unit", "programme").get(
         pk=publication.pk
     )
-    if actor is not None and not rules.can_write(actor, publication.site):
-        raise PermissionDenied
-    audit_record(
+    _withdraw(
         actor=actor,
-        obj=publication,
-        action=AuditEntry.Action.END,
-        changes={**{k: [v, None] for k, v in _shown(publication).items()}},
+        publication=publication,
+        shown=_shown,
         note=f"Gỡ chương trình “{publication.programme.title}” khỏi trang công khai",
     )
-    publication.delete()
 
 
 # --- pictures of a post ----------------------------------------------------------------------------
@@ -468,34 +494,13 @@ def survey_publish(
                 )
             }
         )
-    if publication is None:
-        if SurveyPublication.objects.filter(site=site, survey=survey).exists():
-            raise ValidationError(_("Kết quả cuộc khảo sát này đã được công khai trên trang."))
-        publication = SurveyPublication(
-            site=site,
-            survey=survey,
-            published_by=actor if actor and actor.is_authenticated else None,
-        )
-        before = {}
-    else:
-        publication = SurveyPublication.objects.select_for_update().get(pk=publication.pk)
-        _stale(publication, revision)
-        before = _survey_shown(publication)
-        publication.revision = F("revision") + 1
-    publication.summary = summary
-    publication.save()
-    publication.refresh_from_db()
-    publication.questions.set(sorted(own))
-    changes = diff(before, _survey_shown(publication))
-    if changes:
-        audit_record(
-            actor=actor,
-            obj=publication,
-            action=AuditEntry.Action.CREATE if not before else AuditEntry.Action.UPDATE,
-            changes=changes,
-            note=f"Công khai kết quả khảo sát “{survey.title}”",
-        )
-    return publication
+    return _save_publication(
+        actor=actor, model=SurveyPublication, site=site, target={"survey": survey},
+        summary=summary, chosen=("questions", own), shown=_survey_shown,
+        publication=publication, revision=revision,
+        already=_("Kết quả cuộc khảo sát này đã được công khai trên trang."),
+        note=f"Công khai kết quả khảo sát “{survey.title}”",
+    )  # fmt: skip
 
 
 def _survey_shown(publication: SurveyPublication) -> dict:
@@ -510,16 +515,12 @@ def survey_withdraw(*, actor, publication: SurveyPublication) -> None:
     publication = SurveyPublication.objects.select_related("site__unit", "survey").get(
         pk=publication.pk
     )
-    if actor is not None and not rules.can_write(actor, publication.site):
-        raise PermissionDenied
-    audit_record(
+    _withdraw(
         actor=actor,
-        obj=publication,
-        action=AuditEntry.Action.END,
-        changes={k: [v, None] for k, v in _survey_shown(publication).items()},
+        publication=publication,
+        shown=_survey_shown,
         note=f"Gỡ kết quả khảo sát “{publication.survey.title}” khỏi trang công khai",
     )
-    publication.delete()
 
 
 # --- documents ---------------------------------------------------------------------------------------
@@ -559,34 +560,12 @@ def document_publish(
     own = set(document.files.filter(pk__in=chosen).values_list("pk", flat=True))
     if chosen - own:
         raise ValidationError({"files": _("Chỉ chọn được tệp của chính văn bản này.")})
-    if publication is None:
-        if DocumentPublication.objects.filter(site=site, document=document).exists():
-            raise ValidationError(_("Văn bản này đã được công khai trên trang."))
-        publication = DocumentPublication(
-            site=site,
-            document=document,
-            published_by=actor if actor and actor.is_authenticated else None,
-        )
-        before = {}
-    else:
-        publication = DocumentPublication.objects.select_for_update().get(pk=publication.pk)
-        _stale(publication, revision)
-        before = _document_shown(publication)
-        publication.revision = F("revision") + 1
-    publication.summary = summary
-    publication.save()
-    publication.refresh_from_db()
-    publication.files.set(sorted(own))
-    changes = diff(before, _document_shown(publication))
-    if changes or not before:
-        audit_record(
-            actor=actor,
-            obj=publication,
-            action=AuditEntry.Action.CREATE if not before else AuditEntry.Action.UPDATE,
-            changes=changes,
-            note=f"Công khai văn bản {document.number_text}",
-        )
-    return publication
+    return _save_publication(
+        actor=actor, model=DocumentPublication, site=site, target={"document": document},
+        summary=summary, chosen=("files", own), shown=_document_shown, publication=publication,
+        revision=revision, already=_("Văn bản này đã được công khai trên trang."),
+        note=f"Công khai văn bản {document.number_text}",
+    )  # fmt: skip
 
 
 def _document_shown(publication: DocumentPublication) -> dict:
@@ -601,13 +580,9 @@ def document_withdraw(*, actor, publication: DocumentPublication) -> None:
     publication = DocumentPublication.objects.select_related("site__unit", "document").get(
         pk=publication.pk
     )
-    if actor is not None and not rules.can_write(actor, publication.site):
-        raise PermissionDenied
-    audit_record(
+    _withdraw(
         actor=actor,
-        obj=publication,
-        action=AuditEntry.Action.END,
-        changes={k: [v, None] for k, v in _document_shown(publication).items()},
+        publication=publication,
+        shown=_document_shown,
         note=f"Gỡ văn bản {publication.document.number_text} khỏi trang công khai",
     )
-    publication.delete()
