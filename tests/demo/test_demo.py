@@ -650,3 +650,19 @@ def test_the_city_shows_its_news_and_its_four_programmes_to_the_public(client, d
             + "/"
         ).content.decode()
     )
+
+
+def test_the_city_shows_the_dissemination_as_a_task_group_and_a_campaign(client, db):
+    from trienkhai.public.models import CampaignPublication, TaskGroupPublication
+
+    group = TaskGroupPublication.objects.select_related("task").get()
+    campaign = CampaignPublication.objects.select_related("campaign").get()
+    home = client.get("/p/thanh-uy-ben-tre/").content.decode()
+    assert group.task.title in home and campaign.campaign.title in home
+    tasks = client.get(f"/p/thanh-uy-ben-tre/nhiem-vu/{group.pk}/").content.decode()
+    # the 11 classes and one task for each of the 14 communes and wards, two finished late
+    assert group.tasks.count() == 15 == group.task.subtasks.count()
+    assert "15/15 nhiệm vụ đã hoàn thành" in tasks and "Hoàn thành chậm" in tasks
+    reach = client.get(f"/p/thanh-uy-ben-tre/quan-triet/{campaign.pk}/").content.decode()
+    assert "Kết quả quán triệt" in reach and "Toàn đợt" in reach
+    assert "07-KH/ThU" in reach and "Đảng ủy Phường" in reach

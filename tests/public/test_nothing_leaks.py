@@ -5,7 +5,9 @@ every page it reaches is compared with what was marked public.
 The world holds, next to what is published, everything that must stay inside, each carrying a
 marker: a draft post, a post withdrawn, a programme not shown, an indicator not chosen of a shown
 programme, a sub-unit's own value of a chosen indicator, the programme's tasks, a comment waiting,
-a comment refused, every commenter's contact, a closed site's post, and another site's post.
+a comment refused, every commenter's contact, a closed site's post, and another site's post; a
+task group's unchosen subtask, its description, comments and reasons; a campaign's attendees,
+presenters, places, notes and the target groups not chosen.
 """
 
 import datetime as dt
@@ -18,11 +20,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.documents.builders import pdf_bytes
+from tests.outreach.builders import campaign_world
 from tests.plans.test_programmes import make_programme
 from tests.surveys.builders import congress_survey
 from tests.surveys.test_results import WARD, submit
 from trienkhai.documents.files import file_attach
 from trienkhai.documents.services import document_register
+from trienkhai.outreach import classes
 from trienkhai.plans import indicators, tasks
 from trienkhai.plans.models import Direction, Precision
 from trienkhai.public import comments, services
@@ -177,6 +181,42 @@ def test_every_public_page_shows_only_what_was_published(client, tree, admin_use
         question_ids=[w.q_aware.pk],
     )  # fmt: skip
 
+    # A group of tasks with one subtask chosen; a dissemination campaign with one target group
+    # chosen, whose classes have a named attendee, a presenter, a place and a note.
+    head = tasks.task_create(
+        actor=None, title="Nhóm nhiệm vụ công khai", assigned_by=tree.city, lead_unit=tree.city,
+        description=f"Nội dung {SECRET}",
+    )  # fmt: skip
+    chosen_task = tasks.task_create(
+        actor=None, title="Nhiệm vụ con công khai", assigned_by=tree.city, lead_unit=tree.ward,
+        parent=head, deadline=dt.date(2030, 1, 1),
+    )  # fmt: skip
+    tasks.task_create(
+        actor=None, title=f"Nhiệm vụ con {SECRET}", assigned_by=tree.city, lead_unit=tree.cell,
+        parent=head,
+    )  # fmt: skip
+    tasks.task_comment(actor=None, task=chosen_task, text=f"Trao đổi {SECRET}")
+    tasks.task_report_progress(
+        actor=None, task=chosen_task, revision=chosen_task.revision, status="postponed",
+        reason=f"Lý do {SECRET}", new_deadline=dt.date(2031, 1, 1),
+    )  # fmt: skip
+    services.task_group_publish(
+        actor=admin_user, site=site, task=head, summary="Giới thiệu nhóm nhiệm vụ",
+        task_ids=[chosen_task.pk],
+    )  # fmt: skip
+    c = campaign_world(tree, documents=False)
+    classes.class_update(
+        actor=None, session=c.sibling_class, place=f"Hội trường {SECRET}",
+        presenters=f"Báo cáo viên {SECRET}", notes=f"Ghi chú {SECRET}",
+    )  # fmt: skip
+    classes.attendee_add(
+        actor=None, session=c.cell_class, full_name=f"Người học {SECRET}", target_group=c.members
+    )
+    services.campaign_publish(
+        actor=admin_user, site=site, campaign=c.campaign, summary="Giới thiệu đợt quán triệt",
+        group_ids=[c.members.pk],
+    )  # fmt: skip
+
     pages = crawl(client, reverse("public_site:home", args=[site.slug]))
 
     leaks = {path: re.findall(rf".{{0,40}}{SECRET}.{{0,40}}", body) for path, body in pages.items()}
@@ -194,3 +234,7 @@ def test_every_public_page_shows_only_what_was_published(client, tree, admin_use
     assert "Kế hoạch công khai" in everything and "noi-bo.pdf" not in everything
     assert any(path.endswith(f"/tep/{shown_file.pk}/") for path in pages)
     assert "Cần chọn người có đức, có tài" not in everything  # a written answer
+    for public_text in ("Nhiệm vụ con công khai", "Giới thiệu nhóm nhiệm vụ",
+                        "Giới thiệu đợt quán triệt", "70/80 (87%)"):  # fmt: skip
+        assert public_text in everything
+    assert "Cán bộ chủ chốt" not in everything  # the campaign's group not chosen

@@ -152,7 +152,10 @@ def test_a_refused_publication_keeps_what_was_typed(login, site, programme, prop
     client = login(propaganda_officer)
     url = reverse("public:programme_new", args=[site.pk]) + f"?programme={programme.pk}"
     response = client.post(url, {"summary": "   "})
-    assert response.status_code == 200 and "Trường này là bắt buộc." in response.content.decode()
+    assert (
+        response.status_code == 200
+        and "Hãy viết vài dòng giới thiệu chương trình" in response.content.decode()
+    )
     assert not ProgrammePublication.objects.exists()
 
 

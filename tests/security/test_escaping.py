@@ -328,6 +328,34 @@ def build_world() -> World:
         .order_by("pk")
         .first()
     )
+    group = Task.objects.filter(subtasks__isnull=False, parent__isnull=True).order_by("pk").first()
+    w.group_site = getattr(group.assigned_by, "public_site", None) or public.site_save(
+        actor=w.admin, unit=group.assigned_by, slug="an-toan-5", title="Nhiệm vụ", is_open=True
+    )
+    w.group_shown = w.group_site.task_groups.filter(task=group).first() or public.task_group_publish(
+        actor=w.admin, site=w.group_site, task=group, summary="Giới thiệu",
+        task_ids=list(group.subtasks.values_list("pk", flat=True)),
+    )  # fmt: skip
+    w.group_unshown = Task.objects.create(
+        title="Chưa công khai", assigned_by=w.group_site.unit, lead_unit=w.group_site.unit
+    )
+    Task.objects.create(
+        title="Việc con", parent=w.group_unshown, assigned_by=w.group_site.unit,
+        lead_unit=w.group_site.unit,
+    )  # fmt: skip
+    w.campaign_site = getattr(w.campaign.owner_unit, "public_site", None) or public.site_save(
+        actor=w.admin, unit=w.campaign.owner_unit, slug="an-toan-6", title="Quán triệt",
+        is_open=True,
+    )  # fmt: skip
+    w.campaign_shown = w.campaign_site.campaigns.filter(
+        campaign=w.campaign
+    ).first() or public.campaign_publish(
+        actor=w.admin, site=w.campaign_site, campaign=w.campaign, summary="Giới thiệu",
+        group_ids=list(public.campaign_groups(w.campaign).values_list("pk", flat=True)),
+    )  # fmt: skip
+    w.campaign_unshown = Campaign.objects.create(
+        title="Chưa công khai", owner_unit=w.campaign_site.unit
+    )
     w.siteless_unit = (
         Unit.objects.filter(ended_on__isnull=True, public_site__isnull=True).order_by("pk").first()
     )
@@ -519,6 +547,14 @@ PAGES = {
     "public:surveys": lambda w: {"pk": w.survey_site.pk},
     "public:survey_edit": pk("survey_shown"),
     "public_site:survey": lambda w: {"slug": w.survey_site.slug, "pk": w.survey_shown.pk},
+    "public:task_groups": lambda w: {"pk": w.group_site.pk},
+    "public:task_group_new": lambda w: {"site_pk": w.group_site.pk},
+    "public:task_group_edit": pk("group_shown"),
+    "public_site:task_group": lambda w: {"slug": w.group_site.slug, "pk": w.group_shown.pk},
+    "public:campaigns": lambda w: {"pk": w.campaign_site.pk},
+    "public:campaign_new": lambda w: {"site_pk": w.campaign_site.pk},
+    "public:campaign_edit": pk("campaign_shown"),
+    "public_site:campaign": lambda w: {"slug": w.campaign_site.slug, "pk": w.campaign_shown.pk},
     "public_site:home": lambda w: {"slug": w.site.slug},
     "public_site:post": lambda w: {"slug": w.site.slug, "post_slug": w.post.slug},
     "respond:enter": lambda w: {},
@@ -531,6 +567,9 @@ QUERIES = {
     "public:programme_new": lambda w: f"?programme={w.unshown.pk}",
     "public:document_new": lambda w: f"?document={w.document_unshown.pk}",
     "public:documents": lambda w: "?q=a",
+    "public:task_group_new": lambda w: f"?task={w.group_unshown.pk}",
+    "public:task_groups": lambda w: "?q=a",
+    "public:campaign_new": lambda w: f"?campaign={w.campaign_unshown.pk}",
     "surveys:results_chart": lambda w: "?v=" + ",".join(["3"] * w.chart_question.choices.count()),
 }
 # Pages seen by someone other than the administrator.
@@ -606,6 +645,8 @@ NOT_PAGES = {
     "public:document_withdraw": "POST only",
     "public_site:document_file": "file",
     "public:survey_withdraw": "POST only",
+    "public:task_group_withdraw": "POST only",
+    "public:campaign_withdraw": "POST only",
     "public:survey_new": "the same form as public:survey_edit, for a survey not yet shown",
     "public:image": "image file",
     "public:image_remove": "POST only",

@@ -9,7 +9,8 @@ organisations issuing their working rules, action programmes and implementation 
 four action programmes. The site, its address and the introductions written for citizens are
 assumed for the demo. Each of the four programmes is shown with all of its indicators. The
 citizens' comments, and their names, are made up: three approved (one with the unit's reply),
-one waiting for review, one refused as advertising.
+one waiting for review, one refused as advertising. The dissemination is shown as the task group
+of the Standing Board (every subtask) and as the campaign (every target group).
 """
 
 import datetime as dt
@@ -86,7 +87,51 @@ def load_public_scenario() -> bool:
             )
         )
     _comments(site, post, publications)
+    _dissemination(site, city)
     return True
+
+
+def _dissemination(site, city) -> None:
+    """The dissemination of 07-KH/ThU shown to citizens twice: the task of the Standing Board
+    with the work of the 11 classes and of the 14 communes and wards, and the campaign with the
+    people it reached (of each target group, by ward)."""
+    from trienkhai.outreach.models import Campaign
+    from trienkhai.plans.models import Task
+
+    from .scenario_outreach import CAMPAIGN_TITLE
+
+    task = Task.objects.filter(
+        assigned_by=city, parent__isnull=True, subtasks__isnull=False, title__startswith=TASK_GROUP
+    ).first()
+    if task is not None:
+        services.task_group_publish(
+            actor=None,
+            site=site,
+            task=task,
+            summary=TASK_GROUP_SUMMARY,
+            task_ids=list(task.subtasks.values_list("pk", flat=True)),
+        )
+    campaign = Campaign.objects.filter(owner_unit=city, title=CAMPAIGN_TITLE).first()
+    if campaign is not None:
+        services.campaign_publish(
+            actor=None,
+            site=site,
+            campaign=campaign,
+            summary=CAMPAIGN_SUMMARY,
+            group_ids=list(services.campaign_groups(campaign).values_list("pk", flat=True)),
+        )
+
+
+TASK_GROUP = "Triển khai quán triệt Nghị quyết Đại hội Đảng bộ thành phố lần thứ XII"
+TASK_GROUP_SUMMARY = (
+    "Theo Kế hoạch 07-KH/ThU, Ban Tuyên giáo Thành ủy tổ chức các lớp cho cán bộ chủ chốt, "
+    "đảng viên và ngành giáo dục của thành phố; ở mỗi xã, phường, bí thư đảng ủy chỉ đạo việc "
+    "học tập và báo cáo kết quả về Ban Thường vụ Thành ủy. Thời hạn: tháng 9-2020."
+)
+CAMPAIGN_SUMMARY = (
+    "Cán bộ, đảng viên toàn thành phố học tập Nghị quyết Đại hội Đảng bộ thành phố lần thứ XII. "
+    "Bảng dưới đây cho biết, theo từng đơn vị, số người đã học so với số người dự kiến."
+)
 
 
 # Comments written for the demo (the names are generated); how the unit moderated each.

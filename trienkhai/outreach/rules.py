@@ -42,7 +42,9 @@ def can_manage_campaign(user, campaign: Campaign) -> bool:
 
 
 def sees_whole_campaign(user, campaign: Campaign) -> bool:
-    return org_rules.can_view_unit(user, campaign.owner_unit)
+    """The whole campaign: those who see its organising unit, and the system (`None`, which
+    counts it for a public site)."""
+    return user is None or org_rules.can_view_unit(user, campaign.owner_unit)
 
 
 def can_view_campaign_unit(user, campaign: Campaign, unit: Unit) -> bool:

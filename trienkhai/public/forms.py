@@ -59,6 +59,7 @@ class ProgrammePublicationForm(forms.Form):
         label=_("Giới thiệu với người dân"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Viết bằng lời thông thường: chương trình nhằm gì, đến năm nào, ai thực hiện."),
+        error_messages={"required": _("Hãy viết vài dòng giới thiệu chương trình với người dân.")},
     )
     indicators = forms.ModelMultipleChoiceField(
         label=_("Chỉ tiêu công khai"),
@@ -124,6 +125,7 @@ class SurveyPublicationForm(forms.Form):
         label=_("Giới thiệu với người dân"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Khảo sát về điều gì, ai được hỏi, bao nhiêu phiếu, kết quả dùng để làm gì."),
+        error_messages={"required": _("Hãy viết vài dòng giới thiệu cuộc khảo sát với người dân.")},
     )
     questions = forms.ModelMultipleChoiceField(
         label=_("Câu hỏi công khai"),
@@ -165,3 +167,58 @@ class DocumentPublicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["files"].queryset = document.files.filter(version__isnull=True)
         self.fields["files"].label_from_instance = lambda f: f.original_name
+
+
+class TaskGroupPublicationForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Giới thiệu với người dân"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Nhóm nhiệm vụ nhằm gì, do ai giao, hoàn thành khi nào."),
+        error_messages={"required": _("Hãy viết vài dòng giới thiệu nhóm nhiệm vụ với người dân.")},
+    )
+    tasks = forms.ModelMultipleChoiceField(
+        label=_("Nhiệm vụ con công khai"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Mỗi nhiệm vụ được chọn hiện tên, đơn vị chủ trì, thời hạn, trạng thái và tiến độ; "
+            "nội dung, ý kiến trao đổi và tệp minh chứng không bao giờ hiện."
+        ),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, task, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tasks"].queryset = task.subtasks.select_related("lead_unit").order_by(
+            "deadline_end", "id"
+        )
+        self.fields["tasks"].label_from_instance = lambda t: f"{t.title} — {t.lead_unit.name}"
+
+
+class CampaignPublicationForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Giới thiệu với người dân"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Quán triệt văn bản nào, cho ai, đến khi nào."),
+        error_messages={
+            "required": _("Hãy viết vài dòng giới thiệu đợt quán triệt với người dân.")
+        },
+    )
+    target_groups = forms.ModelMultipleChoiceField(
+        label=_("Đối tượng công khai"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Với mỗi đối tượng được chọn, hiện số người dự kiến và số người đã học, theo từng "
+            "đơn vị được giao; danh sách người dự, báo cáo viên và ghi chú của lớp không hiện."
+        ),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, campaign, **kwargs):
+        from .services import campaign_groups
+
+        super().__init__(*args, **kwargs)
+        self.fields["target_groups"].queryset = campaign_groups(campaign)

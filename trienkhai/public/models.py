@@ -279,3 +279,65 @@ class DocumentPublication(models.Model):
 
     def __str__(self):
         return str(self.document)
+
+
+class TaskGroupPublication(models.Model):
+    """A group of tasks shown on a unit's public site: a task and the subtasks chosen, each with
+    its lead unit, deadline, status and progress (never a comment, a piece of evidence, a reason
+    written inside or a person)."""
+
+    site = models.ForeignKey(PublicSite, on_delete=models.CASCADE, related_name="task_groups")
+    task = models.ForeignKey("plans.Task", on_delete=models.PROTECT, related_name="publications")
+    summary = models.TextField(_("giới thiệu với công chúng"))
+    tasks = models.ManyToManyField(
+        "plans.Task", verbose_name=_("nhiệm vụ con công khai"), blank=True, related_name="+"
+    )
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("nhóm nhiệm vụ công khai")
+        verbose_name_plural = _("nhóm nhiệm vụ công khai")
+        ordering = ["task__title", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "task"], name="public_task_group_once")
+        ]
+
+    def __str__(self):
+        return str(self.task)
+
+
+class CampaignPublication(models.Model):
+    """A dissemination campaign shown on a unit's public site: its period, the documents studied
+    and how many people of the target groups chosen were reached, by delegated unit (never a
+    class's list of attendees, a presenter or a note)."""
+
+    site = models.ForeignKey(PublicSite, on_delete=models.CASCADE, related_name="campaigns")
+    campaign = models.ForeignKey(
+        "outreach.Campaign", on_delete=models.PROTECT, related_name="publications"
+    )
+    summary = models.TextField(_("giới thiệu với công chúng"))
+    target_groups = models.ManyToManyField(
+        "outreach.TargetGroup", verbose_name=_("đối tượng công khai"), blank=True, related_name="+"
+    )
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("đợt quán triệt công khai")
+        verbose_name_plural = _("đợt quán triệt công khai")
+        ordering = ["-published_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "campaign"], name="public_campaign_once")
+        ]
+
+    def __str__(self):
+        return str(self.campaign)

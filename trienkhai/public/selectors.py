@@ -149,3 +149,93 @@ def search_publishable_documents(site: PublicSite, q: str, limit: int = 50):
     for word in fold(q).split()[:8]:
         qs = qs.filter(search_text__contains=word)
     return qs.order_by("-issued_on", "-id")[:limit]
+
+
+def public_task_groups(site: PublicSite):
+    return site.task_groups.select_related("task__lead_unit").order_by("task__title")
+
+
+def public_task_group(site: PublicSite, pk: int):
+    """A task group shown on the site: the task, the subtasks chosen in deadline order, how many
+    are done, open and overdue, and the day of the latest change among them; None when not
+    shown there."""
+    from django.utils import timezone
+
+    from trienkhai.plans.models import CLOSED_STATUSES, TaskStatus
+
+    publication = site.task_groups.select_related("task__lead_unit").filter(pk=pk).first()
+    if publication is None:
+        return None
+    rows = list(
+        publication.tasks.select_related("lead_unit")
+        .only(
+            "id", "title", "lead_unit__name", "deadline", "deadline_precision", "deadline_end",
+            "status", "progress", "completed_on", "updated_at",
+        )
+        .order_by("deadline_end", "id")
+    )  # fmt: skip
+    today = timezone.localdate()
+    done = {TaskStatus.DONE, TaskStatus.DONE_LATE}
+    publication.rows = rows
+    publication.counts = {
+        "total": len(rows),
+        "done": sum(r.status in done for r in rows),
+        "open": sum(r.status not in CLOSED_STATUSES for r in rows),
+        "overdue": sum(r.is_overdue(today) for r in rows),
+    }
+    changed = [r.updated_at for r in [publication.task, *rows]]
+    publication.as_of = timezone.localdate(max(changed))
+    return publication
+
+
+def public_campaigns(site: PublicSite):
+    return site.campaigns.select_related("campaign__owner_unit").order_by("-published_at")
+
+
+def public_campaign(site: PublicSite, pk: int):
+    """A campaign shown on the site: its issued documents, and the people of the chosen target
+    groups expected and reached, in total and by delegated unit, counted from the classes held;
+    with the day of the latest change of a class held. None when not shown there."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from trienkhai.documents.models import ISSUED_STATES
+    from trienkhai.outreach.completion import Cell, completion_matrix
+    from trienkhai.outreach.models import ClassStatus
+
+    publication = (
+        site.campaigns.select_related("campaign__owner_unit", "campaign__plan_document")
+        .filter(pk=pk)
+        .first()
+    )
+    if publication is None:
+        return None
+    campaign = publication.campaign
+    chosen = set(publication.target_groups.values_list("pk", flat=True))
+    matrix = completion_matrix(campaign, user=None)
+    groups = [g for g in matrix.groups if g.pk in chosen]
+
+    def shown(row):
+        cells = [row.cells[g.pk] for g in groups]
+        total = Cell.of(sum(c.expected for c in cells), sum(c.reached for c in cells))
+        return {
+            "unit": row.unit, "own": row.own, "cells": cells, "total": total,
+            "classes": row.classes_held,
+        }  # fmt: skip
+
+    publication.groups = groups
+    publication.total = shown(matrix.total)
+    publication.rows = [shown(row) for row in matrix.rows]
+    documents = list(
+        campaign.documents.filter(status__in=ISSUED_STATES).order_by("issued_on", "id")
+    )
+    plan = campaign.plan_document
+    plan = plan if plan is not None and plan.status in ISSUED_STATES else None
+    everything = [d for d in (plan, *documents) if d is not None]
+    shown_here = dict(site.documents.filter(document__in=everything).values_list("document", "pk"))
+    for document in everything:  # linked to its page when the site shows it too
+        document.public_pk = shown_here.get(document.pk)
+    publication.plan, publication.documents = plan, documents
+    last = campaign.classes.filter(status=ClassStatus.HELD).aggregate(last=Max("updated_at"))
+    publication.as_of = timezone.localdate(last["last"]) if last["last"] else None
+    return publication

@@ -20,6 +20,7 @@ from trienkhai.lib.text import fold, normalize
 
 from . import rules
 from .models import (
+    CampaignPublication,
     Category,
     DocumentPublication,
     Post,
@@ -27,6 +28,7 @@ from .models import (
     ProgrammePublication,
     PublicSite,
     SurveyPublication,
+    TaskGroupPublication,
 )
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -585,4 +587,159 @@ def document_withdraw(*, actor, publication: DocumentPublication) -> None:
         publication=publication,
         shown=_document_shown,
         note=f"Gỡ văn bản {publication.document.number_text} khỏi trang công khai",
+    )
+
+
+# --- task groups ---------------------------------------------------------------------------------
+def publishable_task_groups(site: PublicSite):
+    """Tasks a site may show as a group: those with subtasks, assigned by or led by its unit or
+    a unit below it."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from trienkhai.plans.models import Task
+
+    path = site.unit.path
+    return Task.objects.filter(
+        Q(assigned_by__path__startswith=path) | Q(lead_unit__path__startswith=path),
+        Exists(Task.objects.filter(parent=OuterRef("pk"))),
+    )
+
+
+@transaction.atomic
+def task_group_publish(
+    *,
+    actor,
+    site: PublicSite,
+    task,
+    summary: str,
+    task_ids: list[int] = (),
+    publication: TaskGroupPublication | None = None,
+    revision: int | None = None,
+) -> TaskGroupPublication:
+    """Show a task and the subtasks chosen (each a subtask of that task) on the site: what is
+    to be done, by which unit, by when, and how far it has got."""
+    if actor is not None and not rules.can_write(actor, site):
+        raise PermissionDenied
+    if not publishable_task_groups(site).filter(pk=task.pk).exists():
+        raise ValidationError(
+            _(
+                "Chỉ công khai được nhóm nhiệm vụ (nhiệm vụ có nhiệm vụ con) do %(unit)s hoặc "
+                "đơn vị trực thuộc giao hay chủ trì."
+            )
+            % {"unit": site.unit.name}
+        )
+    summary = (summary or "").replace("\r\n", "\n").strip()
+    if not summary:
+        raise ValidationError(
+            {"summary": _("Hãy viết vài dòng giới thiệu nhóm nhiệm vụ với người dân.")}
+        )
+    chosen = set(task_ids)
+    own = set(task.subtasks.filter(pk__in=chosen).values_list("pk", flat=True))
+    if chosen - own:
+        raise ValidationError({"tasks": _("Chỉ chọn được nhiệm vụ con của chính nhiệm vụ này.")})
+    return _save_publication(
+        actor=actor, model=TaskGroupPublication, site=site, target={"task": task},
+        summary=summary, chosen=("tasks", own), shown=_task_group_shown,
+        publication=publication, revision=revision,
+        already=_("Nhóm nhiệm vụ này đã được công khai trên trang."),
+        note=f"Công khai nhóm nhiệm vụ “{task.title}”",
+    )  # fmt: skip
+
+
+def _task_group_shown(publication: TaskGroupPublication) -> dict:
+    return {
+        "summary": publication.summary,
+        "tasks": sorted(publication.tasks.values_list("title", flat=True)),
+    }
+
+
+@transaction.atomic
+def task_group_withdraw(*, actor, publication: TaskGroupPublication) -> None:
+    publication = TaskGroupPublication.objects.select_related("site__unit", "task").get(
+        pk=publication.pk
+    )
+    _withdraw(
+        actor=actor,
+        publication=publication,
+        shown=_task_group_shown,
+        note=f"Gỡ nhóm nhiệm vụ “{publication.task.title}” khỏi trang công khai",
+    )
+
+
+# --- dissemination campaigns ---------------------------------------------------------------------
+def publishable_campaigns(site: PublicSite):
+    """Campaigns a site may show: those run by its unit or a unit below it."""
+    from trienkhai.outreach.models import Campaign
+
+    return Campaign.objects.filter(owner_unit__path__startswith=site.unit.path)
+
+
+def campaign_groups(campaign):
+    """The target groups of a campaign: those it names and those given a quota."""
+    from django.db.models import Q
+
+    from trienkhai.outreach.models import TargetGroup
+
+    return TargetGroup.objects.filter(
+        Q(campaigns=campaign) | Q(pk__in=campaign.quotas.values("target_group"))
+    ).distinct()
+
+
+@transaction.atomic
+def campaign_publish(
+    *,
+    actor,
+    site: PublicSite,
+    campaign,
+    summary: str,
+    group_ids: list[int] = (),
+    publication: CampaignPublication | None = None,
+    revision: int | None = None,
+) -> CampaignPublication:
+    """Show a dissemination campaign on the site, with the reach of the target groups chosen
+    (each a group of this campaign)."""
+    if actor is not None and not rules.can_write(actor, site):
+        raise PermissionDenied
+    if not publishable_campaigns(site).filter(pk=campaign.pk).exists():
+        raise ValidationError(
+            _("Chỉ công khai được đợt quán triệt do %(unit)s hoặc đơn vị trực thuộc tổ chức.")
+            % {"unit": site.unit.name}
+        )
+    summary = (summary or "").replace("\r\n", "\n").strip()
+    if not summary:
+        raise ValidationError(
+            {"summary": _("Hãy viết vài dòng giới thiệu đợt quán triệt với người dân.")}
+        )
+    chosen = set(group_ids)
+    own = set(campaign_groups(campaign).filter(pk__in=chosen).values_list("pk", flat=True))
+    if chosen - own:
+        raise ValidationError(
+            {"target_groups": _("Chỉ chọn được đối tượng của chính đợt quán triệt này.")}
+        )
+    return _save_publication(
+        actor=actor, model=CampaignPublication, site=site, target={"campaign": campaign},
+        summary=summary, chosen=("target_groups", own), shown=_campaign_shown,
+        publication=publication, revision=revision,
+        already=_("Đợt quán triệt này đã được công khai trên trang."),
+        note=f"Công khai đợt quán triệt “{campaign.title}”",
+    )  # fmt: skip
+
+
+def _campaign_shown(publication: CampaignPublication) -> dict:
+    return {
+        "summary": publication.summary,
+        "target_groups": sorted(publication.target_groups.values_list("name", flat=True)),
+    }
+
+
+@transaction.atomic
+def campaign_withdraw(*, actor, publication: CampaignPublication) -> None:
+    publication = CampaignPublication.objects.select_related("site__unit", "campaign").get(
+        pk=publication.pk
+    )
+    _withdraw(
+        actor=actor,
+        publication=publication,
+        shown=_campaign_shown,
+        note=f"Gỡ đợt quán triệt “{publication.campaign.title}” khỏi trang công khai",
     )

@@ -6,6 +6,20 @@ from . import views
 
 app_name = "public"
 
+
+def _publications(kind: str, segment: str, name: str, listing: str) -> list:
+    """The three pages of a kind of publication (views.KINDS): the list, show or change, and
+    withdraw; e.g. sites/1/programmes/, sites/1/programmes/new/?programme=5,
+    programmes/7/edit/, programmes/7/withdraw/."""
+    extra = {"kind": kind}
+    return [
+        path(f"sites/<int:pk>/{segment}/", views.publication_list, extra, name=listing),
+        path(f"sites/<int:site_pk>/{segment}/new/", views.publication_edit, extra, name=f"{name}_new"),
+        path(f"{segment}/<int:pk>/edit/", views.publication_edit, extra, name=f"{name}_edit"),
+        path(f"{segment}/<int:pk>/withdraw/", views.publication_withdraw, extra, name=f"{name}_withdraw"),
+    ]  # fmt: skip
+
+
 urlpatterns = [
     path("", views.site_list, name="sites"),
     path("sites/new/", views.site_edit, name="site_new"),
@@ -16,20 +30,13 @@ urlpatterns = [
     path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:pk>/publish/", views.post_publish, name="post_publish"),
     path("posts/<int:pk>/withdraw/", views.post_withdraw, name="post_withdraw"),
-    path("sites/<int:pk>/programmes/", views.programme_list, name="programmes"),
-    path("sites/<int:site_pk>/programmes/new/", views.programme_publish, name="programme_new"),
-    path("programmes/<int:pk>/edit/", views.programme_publish, name="programme_edit"),
-    path("programmes/<int:pk>/withdraw/", views.programme_withdraw, name="programme_withdraw"),
     path("sites/<int:pk>/comments/", views.comment_queue, name="comments"),
-    path("sites/<int:pk>/surveys/", views.survey_list, name="surveys"),
-    path("sites/<int:pk>/documents/", views.document_list, name="documents"),
-    path("sites/<int:site_pk>/documents/new/", views.document_publish, name="document_new"),
-    path("documents/<int:pk>/edit/", views.document_publish, name="document_edit"),
-    path("documents/<int:pk>/withdraw/", views.document_withdraw, name="document_withdraw"),
-    path("sites/<int:site_pk>/surveys/new/", views.survey_publish, name="survey_new"),
-    path("surveys/<int:pk>/edit/", views.survey_publish, name="survey_edit"),
-    path("surveys/<int:pk>/withdraw/", views.survey_withdraw, name="survey_withdraw"),
+    path("comments/<int:pk>/<slug:action>/", views.comment_act, name="comment_act"),
     path("images/<int:pk>/", views.image_file, name="image"),
     path("images/<int:pk>/remove/", views.image_remove, name="image_remove"),
-    path("comments/<int:pk>/<slug:action>/", views.comment_act, name="comment_act"),
+    *_publications("programme", "programmes", "programme", "programmes"),
+    *_publications("survey", "surveys", "survey", "surveys"),
+    *_publications("document", "documents", "document", "documents"),
+    *_publications("task", "task-groups", "task_group", "task_groups"),
+    *_publications("campaign", "campaigns", "campaign", "campaigns"),
 ]

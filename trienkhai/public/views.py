@@ -2,6 +2,9 @@
 publishing them. Thin: fetch what the user may see (404 otherwise), check what they may change
 (403 otherwise), call a service, render."""
 
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trienkhai.org import rules as org_rules
@@ -18,6 +22,7 @@ from trienkhai.org.views import _apply_errors
 
 from . import comments, rules, selectors, services
 from .forms import (
+    CampaignPublicationForm,
     DocumentPublicationForm,
     ImageForm,
     PostForm,
@@ -25,8 +30,10 @@ from .forms import (
     RejectForm,
     SiteForm,
     SurveyPublicationForm,
+    TaskGroupPublicationForm,
 )
 from .models import (
+    CampaignPublication,
     DocumentPublication,
     Post,
     PostImage,
@@ -34,6 +41,7 @@ from .models import (
     PublicComment,
     PublicSite,
     SurveyPublication,
+    TaskGroupPublication,
 )
 
 PAGE_SIZE = 30
@@ -267,10 +275,124 @@ def post_withdraw(request, pk):
     return redirect("public:post", post.pk)
 
 
-# --- programmes shown on the site ------------------------------------------------------------------
-def _publication_for(user, pk: int) -> ProgrammePublication:
+# --- what a site shows of the product ------------------------------------------------------------
+@dataclass(frozen=True)
+class Kind:
+    """One kind of thing a site can show of the product, and what its pages need to show it:
+    the same three pages (list, show or change, withdraw) serve every kind."""
+
+    model: type  # the publication: ProgrammePublication…
+    target: str  # its field naming the thing shown, also the keyword of its form and service
+    form: type
+    chosen: str  # the form's field of the items chosen
+    ids: str  # the service's keyword for their ids
+    publish: Callable
+    withdraw: Callable
+    publishable: Callable  # site -> the things it may show
+    listing: str  # the list page
+    template: str  # of the list page
+    others: Callable  # (site, request) -> what the list offers to show next
+    shown: Callable  # site -> the publications on it
+    heading: str  # of the form: "%(title)s" is the thing's name
+    done: str
+    withdrawn: str
+    initial: Callable = lambda thing: {}
+    title: Callable = lambda thing: thing.title
+
+
+def _not_shown(kind: Kind, order: str, limit: int = 100):
+    def others(site, request):
+        qs = kind.publishable(site).exclude(publications__site=site)
+        return {"others": qs.select_related("owner_unit").order_by(order)[:limit]}
+
+    return others
+
+
+def _documents_found(site, request):
+    q = (request.GET.get("q") or "").strip()[:200]
+    return {"q": q, "found": selectors.search_publishable_documents(site, q) if q else []}
+
+
+def _task_groups_found(site, request):
+    """Tasks with subtasks the site may show, newest first, matching every word of ?q= with or
+    without diacritics (among the 2,000 newest: a title is folded here, not stored folded)."""
+    from trienkhai.lib.text import fold
+
+    q = (request.GET.get("q") or "").strip()[:200]
+    words = fold(q).split()[:8]
+    qs = (
+        services.publishable_task_groups(site)
+        .exclude(publications__site=site)
+        .select_related("lead_unit")
+        .order_by("-id")
+    )
+    if not words:
+        return {"q": q, "found": list(qs[:30])}
+    found = [t for t in qs[:2000] if all(w in fold(t.title) for w in words)]
+    return {"q": q, "found": found[:100]}
+
+
+KINDS: dict[str, Kind] = {}
+KINDS["programme"] = Kind(
+    model=ProgrammePublication, target="programme", form=ProgrammePublicationForm,
+    chosen="indicators", ids="indicator_ids", publish=services.programme_publish,
+    withdraw=services.programme_withdraw, publishable=services.publishable_programmes,
+    listing="public:programmes", template="public/manage/programme_list.html",
+    others=None, shown=selectors.public_programmes,
+    heading=_l("Công khai chương trình “%(title)s”"),
+    done=_l("Chương trình “%(title)s” đã được công khai."),
+    withdrawn=_l("Chương trình đã được gỡ khỏi trang công khai."),
+    initial=lambda programme: {"summary": programme.description},
+)  # fmt: skip
+KINDS["survey"] = Kind(
+    model=SurveyPublication, target="survey", form=SurveyPublicationForm, chosen="questions",
+    ids="question_ids", publish=services.survey_publish, withdraw=services.survey_withdraw,
+    publishable=services.publishable_surveys, listing="public:surveys",
+    template="public/manage/survey_list.html", others=None, shown=selectors.public_surveys,
+    heading=_l("Công khai kết quả “%(title)s”"),
+    done=_l("Kết quả “%(title)s” đã được công khai."),
+    withdrawn=_l("Kết quả khảo sát đã được gỡ khỏi trang công khai."),
+)  # fmt: skip
+KINDS["document"] = Kind(
+    model=DocumentPublication, target="document", form=DocumentPublicationForm, chosen="files",
+    ids="file_ids", publish=services.document_publish, withdraw=services.document_withdraw,
+    publishable=services.publishable_documents, listing="public:documents",
+    template="public/manage/document_list.html", others=_documents_found,
+    shown=selectors.public_documents, heading=_l("Công khai văn bản %(title)s"),
+    done=_l("Văn bản %(title)s đã được công khai."),
+    withdrawn=_l("Văn bản đã được gỡ khỏi trang công khai."),
+    title=lambda document: document.number_text,
+)  # fmt: skip
+KINDS["task"] = Kind(
+    model=TaskGroupPublication, target="task", form=TaskGroupPublicationForm, chosen="tasks",
+    ids="task_ids", publish=services.task_group_publish, withdraw=services.task_group_withdraw,
+    publishable=services.publishable_task_groups, listing="public:task_groups",
+    template="public/manage/task_group_list.html", others=_task_groups_found,
+    shown=selectors.public_task_groups, heading=_l("Công khai nhóm nhiệm vụ “%(title)s”"),
+    done=_l("Nhóm nhiệm vụ “%(title)s” đã được công khai."),
+    withdrawn=_l("Nhóm nhiệm vụ đã được gỡ khỏi trang công khai."),
+    initial=lambda task: {"tasks": list(task.subtasks.values_list("pk", flat=True))},
+)  # fmt: skip
+KINDS["campaign"] = Kind(
+    model=CampaignPublication, target="campaign", form=CampaignPublicationForm,
+    chosen="target_groups", ids="group_ids", publish=services.campaign_publish,
+    withdraw=services.campaign_withdraw, publishable=services.publishable_campaigns,
+    listing="public:campaigns", template="public/manage/campaign_list.html", others=None,
+    shown=selectors.public_campaigns, heading=_l("Công khai đợt quán triệt “%(title)s”"),
+    done=_l("Đợt quán triệt “%(title)s” đã được công khai."),
+    withdrawn=_l("Đợt quán triệt đã được gỡ khỏi trang công khai."),
+    initial=lambda campaign: {
+        "target_groups": list(services.campaign_groups(campaign).values_list("pk", flat=True))
+    },
+)  # fmt: skip
+for _kind, _order in (("programme", "title"), ("survey", "-created_at"), ("campaign", "-id")):
+    if KINDS[_kind].others is None:
+        KINDS[_kind] = replace(KINDS[_kind], others=_not_shown(KINDS[_kind], _order))
+
+
+def _publication_for(user, kind: Kind, pk: int):
     publication = get_object_or_404(
-        ProgrammePublication.objects.select_related("site__unit", "programme"), pk=pk
+        kind.model.objects.select_related("site__unit", kind.target), pk=pk
     )
     _site_for(user, publication.site_id)
     return publication
@@ -278,88 +400,80 @@ def _publication_for(user, pk: int) -> ProgrammePublication:
 
 @login_required
 @require_GET
-def programme_list(request, pk):
-    """The programmes shown on the site, and those of the unit that could be."""
+def publication_list(request, pk, kind):
+    """What the site shows of one kind, and what it could show next."""
+    kind = KINDS[kind]
     site = _site_for(request.user, pk)
-    shown = selectors.public_programmes(site)
-    others = (
-        services.publishable_programmes(site)
-        .exclude(publications__site=site)
-        .select_related("owner_unit")
-        .order_by("title")[:100]
-    )
-    return render(
-        request,
-        "public/manage/programme_list.html",
-        {"site": site, "shown": shown, "others": others},
-    )
+    context = {"site": site, "shown": kind.shown(site), **kind.others(site, request)}
+    return render(request, kind.template, context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def programme_publish(request, site_pk=None, pk=None):
-    """Show a programme (?programme=) on the site, or change how it is shown."""
-    publication = _publication_for(request.user, pk) if pk else None
+def publication_edit(request, kind, site_pk=None, pk=None):
+    """Show a thing (?<kind>=<id>) on the site, or change how it is shown; what was typed stays
+    on the page when refused."""
+    kind = KINDS[kind]
+    publication = _publication_for(request.user, kind, pk) if pk else None
     if publication is not None:
-        site, programme = publication.site, publication.programme
+        site, thing = publication.site, getattr(publication, kind.target)
     else:
         site = _site_for(request.user, site_pk)
-        programme = (
-            services.publishable_programmes(site)
-            .filter(pk=_int(request.GET.get("programme")))
-            .first()
-        )
-        if programme is None:
+        chosen = _int(request.GET.get(kind.target))
+        thing = kind.publishable(site).filter(pk=chosen).first()
+        if thing is None:
             raise Http404
     if request.method == "POST":
-        form = ProgrammePublicationForm(request.POST, programme=programme)
+        form = kind.form(request.POST, **{kind.target: thing})
         if form.is_valid():
             try:
-                publication = services.programme_publish(
+                kind.publish(
                     actor=request.user,
                     site=site,
-                    programme=programme,
                     summary=form.cleaned_data["summary"],
-                    indicator_ids=[i.pk for i in form.cleaned_data["indicators"]],
                     publication=publication,
                     revision=form.cleaned_data["revision"] if publication else None,
+                    **{kind.target: thing},
+                    **{kind.ids: [item.pk for item in form.cleaned_data[kind.chosen]]},
                 )
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
-                messages.success(
-                    request,
-                    _("Chương trình “%(title)s” đã được công khai.") % {"title": programme.title},
-                )
-                return redirect("public:programmes", site.pk)
+                messages.success(request, kind.done % {"title": kind.title(thing)})
+                return redirect(kind.listing, site.pk)
     elif publication is not None:
-        form = ProgrammePublicationForm(
-            programme=programme,
+        form = kind.form(
             initial={
                 "summary": publication.summary,
-                "indicators": list(publication.indicators.values_list("pk", flat=True)),
+                kind.chosen: list(getattr(publication, kind.chosen).values_list("pk", flat=True)),
                 "revision": publication.revision,
             },
+            **{kind.target: thing},
         )
     else:
-        form = ProgrammePublicationForm(
-            programme=programme, initial={"summary": programme.description}
-        )
+        form = kind.form(initial=kind.initial(thing), **{kind.target: thing})
     return render(
         request,
-        "public/manage/programme_form.html",
-        {"form": form, "site": site, "programme": programme, "publication": publication},
+        "public/manage/publication_form.html",
+        {
+            "form": form,
+            "site": site,
+            "publication": publication,
+            "heading": kind.heading % {"title": kind.title(thing)},
+            "listing": kind.listing,
+        },
     )
 
 
 @login_required
 @require_POST
-def programme_withdraw(request, pk):
-    publication = _publication_for(request.user, pk)
+def publication_withdraw(request, kind, pk):
+    kind = KINDS[kind]
+    publication = _publication_for(request.user, kind, pk)
     site = publication.site
-    services.programme_withdraw(actor=request.user, publication=publication)
-    messages.success(request, _("Chương trình đã được gỡ khỏi trang công khai."))
-    return redirect("public:programmes", site.pk)
+    kind.withdraw(actor=request.user, publication=publication)
+    messages.success(request, str(kind.withdrawn))
+    return redirect(kind.listing, site.pk)
 
 
 # --- citizens' comments -------------------------------------------------------------------------
@@ -437,179 +551,3 @@ def comment_act(request, pk, action):
     back = request.POST.get("xem")
     query = f"?xem={back}" if back in QUEUES else ""
     return redirect(reverse("public:comments", args=[site_pk]) + query)
-
-
-# --- survey results shown on the site ----------------------------------------------------------
-def _survey_publication_for(user, pk: int) -> SurveyPublication:
-    publication = get_object_or_404(
-        SurveyPublication.objects.select_related("site__unit", "survey"), pk=pk
-    )
-    _site_for(user, publication.site_id)
-    return publication
-
-
-@login_required
-@require_GET
-def survey_list(request, pk):
-    site = _site_for(request.user, pk)
-    others = (
-        services.publishable_surveys(site)
-        .exclude(publications__site=site)
-        .select_related("owner_unit")
-        .order_by("-created_at")[:100]
-    )
-    return render(
-        request,
-        "public/manage/survey_list.html",
-        {"site": site, "shown": selectors.public_surveys(site), "others": others},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def survey_publish(request, site_pk=None, pk=None):
-    """Show a survey's results (?survey=) on the site, or change how they are shown."""
-    publication = _survey_publication_for(request.user, pk) if pk else None
-    if publication is not None:
-        site, survey = publication.site, publication.survey
-    else:
-        site = _site_for(request.user, site_pk)
-        survey = (
-            services.publishable_surveys(site).filter(pk=_int(request.GET.get("survey"))).first()
-        )
-        if survey is None:
-            raise Http404
-    if request.method == "POST":
-        form = SurveyPublicationForm(request.POST, survey=survey)
-        if form.is_valid():
-            try:
-                services.survey_publish(
-                    actor=request.user,
-                    site=site,
-                    survey=survey,
-                    summary=form.cleaned_data["summary"],
-                    question_ids=[q.pk for q in form.cleaned_data["questions"]],
-                    publication=publication,
-                    revision=form.cleaned_data["revision"] if publication else None,
-                )
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(
-                    request, _("Kết quả “%(title)s” đã được công khai.") % {"title": survey.title}
-                )
-                return redirect("public:surveys", site.pk)
-    elif publication is not None:
-        form = SurveyPublicationForm(
-            survey=survey,
-            initial={
-                "summary": publication.summary,
-                "questions": list(publication.questions.values_list("pk", flat=True)),
-                "revision": publication.revision,
-            },
-        )
-    else:
-        form = SurveyPublicationForm(survey=survey)
-    return render(
-        request,
-        "public/manage/survey_form.html",
-        {"form": form, "site": site, "survey": survey, "publication": publication},
-    )
-
-
-@login_required
-@require_POST
-def survey_withdraw(request, pk):
-    publication = _survey_publication_for(request.user, pk)
-    site = publication.site
-    services.survey_withdraw(actor=request.user, publication=publication)
-    messages.success(request, _("Kết quả khảo sát đã được gỡ khỏi trang công khai."))
-    return redirect("public:surveys", site.pk)
-
-
-# --- documents shown on the site -----------------------------------------------------------------
-def _document_publication_for(user, pk: int) -> DocumentPublication:
-    publication = get_object_or_404(
-        DocumentPublication.objects.select_related("site__unit", "document"), pk=pk
-    )
-    _site_for(user, publication.site_id)
-    return publication
-
-
-@login_required
-@require_GET
-def document_list(request, pk):
-    """The documents shown on the site, and a search of those that could be."""
-    site = _site_for(request.user, pk)
-    q = (request.GET.get("q") or "").strip()[:200]
-    found = selectors.search_publishable_documents(site, q) if q else []
-    return render(
-        request,
-        "public/manage/document_list.html",
-        {"site": site, "shown": selectors.public_documents(site), "q": q, "found": found},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def document_publish(request, site_pk=None, pk=None):
-    """Show an issued document (?document=) on the site, or change how it is shown."""
-    publication = _document_publication_for(request.user, pk) if pk else None
-    if publication is not None:
-        site, document = publication.site, publication.document
-    else:
-        site = _site_for(request.user, site_pk)
-        document = (
-            services.publishable_documents(site)
-            .filter(pk=_int(request.GET.get("document")))
-            .first()
-        )
-        if document is None:
-            raise Http404
-    if request.method == "POST":
-        form = DocumentPublicationForm(request.POST, document=document)
-        if form.is_valid():
-            try:
-                services.document_publish(
-                    actor=request.user,
-                    site=site,
-                    document=document,
-                    summary=form.cleaned_data["summary"],
-                    file_ids=[f.pk for f in form.cleaned_data["files"]],
-                    publication=publication,
-                    revision=form.cleaned_data["revision"] if publication else None,
-                )
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Văn bản %(number)s đã được công khai.") % {"number": document.number_text},
-                )
-                return redirect("public:documents", site.pk)
-    elif publication is not None:
-        form = DocumentPublicationForm(
-            document=document,
-            initial={
-                "summary": publication.summary,
-                "files": list(publication.files.values_list("pk", flat=True)),
-                "revision": publication.revision,
-            },
-        )
-    else:
-        form = DocumentPublicationForm(document=document)
-    return render(
-        request,
-        "public/manage/document_form.html",
-        {"form": form, "site": site, "document": document, "publication": publication},
-    )
-
-
-@login_required
-@require_POST
-def document_withdraw(request, pk):
-    publication = _document_publication_for(request.user, pk)
-    site = publication.site
-    services.document_withdraw(actor=request.user, publication=publication)
-    messages.success(request, _("Văn bản đã được gỡ khỏi trang công khai."))
-    return redirect("public:documents", site.pk)

@@ -58,6 +58,8 @@ def home(request, slug):
             "programmes": selectors.public_programmes(site),
             "surveys": selectors.public_surveys(site),
             "documents": selectors.public_documents(site)[:10],
+            "task_groups": selectors.public_task_groups(site),
+            "campaigns": selectors.public_campaigns(site),
             "page_url": absolute(request, reverse("public_site:home", args=[site.slug])),
         },
     )
@@ -205,6 +207,46 @@ def document(request, slug, pk):
             "publication": publication,
             "document": publication.document,
             "page_url": absolute(request, reverse("public_site:document", args=[site.slug, pk])),
+        },
+    )
+
+
+@require_GET
+def task_group(request, slug, pk):
+    """A group of tasks as the unit chose to show it: the subtasks chosen, each with its lead
+    unit, deadline, status and progress, as of the latest change among them."""
+    site = _site(slug)
+    publication = selectors.public_task_group(site, pk)
+    if publication is None:
+        raise Http404
+    return render(
+        request,
+        "public/site/task_group.html",
+        {
+            "site": site,
+            "publication": publication,
+            "task": publication.task,
+            "page_url": absolute(request, reverse("public_site:task_group", args=[site.slug, pk])),
+        },
+    )
+
+
+@require_GET
+def campaign(request, slug, pk):
+    """A dissemination campaign as the unit chose to show it: its documents and how many people
+    of the chosen target groups the classes held have reached, by delegated unit."""
+    site = _site(slug)
+    publication = selectors.public_campaign(site, pk)
+    if publication is None:
+        raise Http404
+    return render(
+        request,
+        "public/site/campaign.html",
+        {
+            "site": site,
+            "publication": publication,
+            "campaign": publication.campaign,
+            "page_url": absolute(request, reverse("public_site:campaign", args=[site.slug, pk])),
         },
     )
 

@@ -1,0 +1,217 @@
+"""A unit shows a group of tasks (a task and the subtasks it chooses) on its public site: each
+subtask's name, lead unit, deadline, status and progress; never what is written inside."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from trienkhai.audit.models import AuditEntry
+from trienkhai.plans import tasks
+from trienkhai.plans.models import TaskStatus
+from trienkhai.public import services
+from trienkhai.public.models import TaskGroupPublication
+
+SECRET = "MẬT"
+
+
+@pytest.fixture
+def site(tree, city_secretary):
+    return services.site_save(
+        actor=city_secretary, unit=tree.city, slug="thanh-uy", title="Thành ủy", is_open=True
+    )
+
+
+@pytest.fixture
+def group(tree):
+    """The dissemination of a resolution: the ward has done it, the sibling ward is late and has
+    postponed it, the cell has not started; the cell's task stays inside."""
+    day = dt.date(2020, 9, 1)
+
+    def task(title, lead, **extra):
+        return tasks.task_create(
+            actor=None, title=title, assigned_by=tree.city, lead_unit=lead, start_on=day,
+            deadline=dt.date(2020, 9, 30), today=day, **extra,
+        )  # fmt: skip
+
+    head = task(
+        "Quán triệt Nghị quyết Đại hội trong toàn Đảng bộ",
+        tree.city,
+        description=f"Nội dung chỉ đạo {SECRET}",
+    )
+    head.ward = task("Quán triệt tại Phường An Hội", tree.ward, parent=head)
+    head.sibling = task("Quán triệt tại Phường Phú Khương", tree.sibling, parent=head)
+    head.cell = task(f"Việc nội bộ {SECRET}", tree.cell, parent=head)
+    tasks.task_report_progress(
+        actor=None, task=head.ward, revision=head.ward.revision, status=TaskStatus.DONE,
+        completed_on=dt.date(2020, 9, 20), today=dt.date(2020, 9, 20),
+    )  # fmt: skip
+    tasks.task_report_progress(
+        actor=None, task=head.sibling, revision=head.sibling.revision,
+        status=TaskStatus.POSTPONED, reason=f"Lý do {SECRET}", new_deadline=dt.date(2020, 10, 15),
+        progress=40, today=dt.date(2020, 9, 25),
+    )  # fmt: skip
+    tasks.task_comment(actor=None, task=head.ward, text=f"Trao đổi {SECRET}")
+    head.refresh_from_db()
+    return head
+
+
+def test_the_chosen_subtasks_show_their_unit_deadline_status_and_progress(
+    client, site, group, propaganda_officer
+):
+    shown = services.task_group_publish(
+        actor=propaganda_officer, site=site, task=group, summary="Việc học tập nghị quyết.",
+        task_ids=[group.ward.pk, group.sibling.pk],
+    )  # fmt: skip
+    page = client.get(reverse("public_site:task_group", args=[site.slug, shown.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert group.title in text and "Việc học tập nghị quyết." in text
+    assert "Quán triệt tại Phường An Hội" in text and "Đảng ủy Phường An Hội" in text
+    assert "Hoàn thành" in text and "20-09-2020" in text
+    assert "Tạm hoãn, lùi thời hạn" in text and "40%" in text
+    assert "1/2 nhiệm vụ đã hoàn thành" in text
+    assert "cập nhật đến ngày" in text
+    assert SECRET not in text  # the cell's task, the description, the reason, the comment
+    home = client.get(reverse("public_site:home", args=[site.slug])).content.decode()
+    assert group.title in home
+
+
+def test_only_a_subtask_of_the_group_can_be_chosen(tree, site, group, propaganda_officer):
+    other = tasks.task_create(
+        actor=None, title="Việc khác", assigned_by=tree.city, lead_unit=tree.ward
+    )
+    with pytest.raises(ValidationError) as error:
+        services.task_group_publish(
+            actor=propaganda_officer, site=site, task=group, summary="x", task_ids=[other.pk]
+        )
+    assert "nhiệm vụ con của chính nhiệm vụ này" in error.value.message_dict["tasks"][0]
+
+
+def test_a_task_without_subtasks_or_of_a_unit_outside_cannot_be_shown(
+    tree, site, group, propaganda_officer
+):
+    with pytest.raises(ValidationError, match="nhiệm vụ có nhiệm vụ con"):
+        services.task_group_publish(
+            actor=propaganda_officer, site=site, task=group.ward, summary="x"
+        )
+    outside = tasks.task_create(
+        actor=None, title="Việc của tỉnh", assigned_by=tree.province, lead_unit=tree.province
+    )
+    tasks.task_create(
+        actor=None, title="Việc con", assigned_by=tree.province, lead_unit=tree.province,
+        parent=outside,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="Thành ủy Bến Tre"):
+        services.task_group_publish(actor=propaganda_officer, site=site, task=outside, summary="x")
+
+
+def ticked(page: str, name: str) -> set[int]:
+    """The values of the ticked checkboxes called `name` on a page."""
+    boxes = re.findall(rf'<input[^>]*name="{name}"[^>]*>', page)
+    return {int(re.search(r'value="(\d+)"', b).group(1)) for b in boxes if " checked" in b}
+
+
+def test_an_empty_introduction_is_refused_and_what_was_ticked_stays(
+    login, site, group, propaganda_officer
+):
+    editor = login(propaganda_officer)
+    url = reverse("public:task_group_new", args=[site.pk]) + f"?task={group.pk}"
+    page = editor.post(url, {"summary": "  ", "tasks": [group.sibling.pk]}).content.decode()
+    assert "Hãy viết vài dòng giới thiệu nhóm nhiệm vụ" in page
+    assert ticked(page, "tasks") == {group.sibling.pk}
+    assert not TaskGroupPublication.objects.exists()
+
+
+def test_an_editor_finds_shows_changes_and_withdraws_a_group(
+    login, client, site, group, propaganda_officer
+):
+    editor = login(propaganda_officer)
+    listing = editor.get(reverse("public:task_groups", args=[site.pk]), {"q": "quan triet dai hoi"})
+    new_url = reverse("public:task_group_new", args=[site.pk]) + f"?task={group.pk}"
+    assert new_url in listing.content.decode().replace("&amp;", "&")
+    form = editor.get(new_url).content.decode()
+    assert ticked(form, "tasks") == {group.ward.pk, group.sibling.pk, group.cell.pk}
+    response = editor.post(new_url, {"summary": "Giới thiệu", "tasks": [group.ward.pk]})
+    assert response.status_code == 302
+    publication = TaskGroupPublication.objects.get()
+    assert list(publication.tasks.all()) == [group.ward]
+    public_url = reverse("public_site:task_group", args=[site.slug, publication.pk])
+    assert "Phường Phú Khương" not in client.get(public_url).content.decode()
+    edit = reverse("public:task_group_edit", args=[publication.pk])
+    editor.post(
+        edit,
+        {
+            "summary": "Giới thiệu mới",
+            "tasks": [group.ward.pk, group.sibling.pk],
+            "revision": publication.revision,
+        },
+    )
+    text = client.get(public_url).content.decode()
+    assert "Giới thiệu mới" in text and "Phường Phú Khương" in text
+    editor.post(reverse("public:task_group_withdraw", args=[publication.pk]))
+    assert client.get(public_url).status_code == 404
+    notes = list(
+        AuditEntry.objects.filter(note__contains="nhóm nhiệm vụ").values_list("note", flat=True)
+    )
+    assert any(n.startswith("Công khai") for n in notes) and any(n.startswith("Gỡ") for n in notes)
+
+
+def test_a_stale_change_is_refused(site, group, propaganda_officer, admin_user):
+    shown = services.task_group_publish(
+        actor=propaganda_officer, site=site, task=group, summary="x", task_ids=[group.ward.pk]
+    )
+    services.task_group_publish(
+        actor=admin_user, site=site, task=group, summary="y", publication=shown,
+        revision=shown.revision,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="vừa được người khác sửa"):
+        services.task_group_publish(
+            actor=propaganda_officer, site=site, task=group, summary="z", publication=shown,
+            revision=shown.revision,
+        )  # fmt: skip
+
+
+PAGES = [
+    (lambda p: reverse("public:task_groups", args=[p.site.pk]), "GET"),
+    (lambda p: reverse("public:task_group_new", args=[p.site.pk]) + f"?task={p.task.pk}", "GET"),
+    (lambda p: reverse("public:task_group_new", args=[p.site.pk]) + f"?task={p.task.pk}", "POST"),
+    (lambda p: reverse("public:task_group_edit", args=[p.pk]), "GET"),
+    (lambda p: reverse("public:task_group_edit", args=[p.pk]), "POST"),
+    (lambda p: reverse("public:task_group_withdraw", args=[p.pk]), "POST"),
+]
+
+
+@pytest.mark.parametrize(
+    "persona, expected",
+    [
+        ("admin_user", {200, 302}),
+        ("city_secretary", {200, 302}),  # manager of the city
+        ("propaganda_officer", {200, 302}),  # editor of the city
+        ("viewer", {403}),  # sees the city, may not write
+        ("ward_clerk", {404}),  # the city is above their ward
+        ("outsider", {404}),
+        (None, {302}),  # to the login page
+    ],
+)
+def test_who_may_open_the_task_group_pages_of_the_citys_site(
+    request, client, site, group, admin_user, persona, expected
+):
+    publication = services.task_group_publish(actor=admin_user, site=site, task=group, summary="x")
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    for url_of, method in PAGES:
+        url = url_of(publication)
+        response = client.get(url) if method == "GET" else client.post(url, {})
+        assert response.status_code in expected, (url, method, response.status_code)
+        if persona is None:
+            assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_service_call_without_the_right_is_refused(site, group, viewer):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.task_group_publish(actor=viewer, site=site, task=group, summary="x")
