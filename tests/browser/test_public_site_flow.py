@@ -3,8 +3,10 @@ editor writes the news of plan 07-KH/ThU and publishes it, and shows the "Năm k
 with one indicator; then a citizen, without logging in and on a phone's screen, finds the post by
 typing without diacritics, reads it and comments on it, opens the programme, and never meets the
 draft; the editor approves the comment and replies, and the citizen sees both (never the phone
-number given). Each public page passes axe-core's WCAG 2.1 A and AA rules, and the policy refuses
-nothing on them."""
+number given). A second flow shows the dissemination: a task group with a subtask left out and a
+campaign with one target group, next to a document and a survey's results, read on a phone.
+Each public page passes axe-core's WCAG 2.1 A and AA rules, and the policy refuses nothing on
+them."""
 
 import datetime as dt
 from decimal import Decimal
@@ -150,6 +152,103 @@ def test_a_unit_publishes_and_a_citizen_reads(
     expect(citizen.get_by_text("Đề nghị lắp thêm đèn đường ở khu phố 3.")).to_be_visible()
     expect(citizen.get_by_text("Cảm ơn, thành phố sẽ bổ sung trong quý tới.")).to_be_visible()
     expect(citizen.get_by_text("0912 345 678")).to_have_count(0)
+    check_accessibility(citizen)
+    phone.close()
+    assert refused == []
+
+
+def test_an_editor_shows_the_dissemination_and_a_citizen_follows_it(
+    page, browser, live_server, tree, propaganda_officer, admin_user
+):
+    """The editor finds the dissemination task by typing without diacritics, leaves one subtask
+    out, and shows the campaign with one target group; the survey's results and the plan are
+    shown too. A citizen on a phone reads each page: tables fit by scrolling inside, axe finds
+    nothing, and what was left out is not there."""
+    from tests.outreach.builders import campaign_world
+    from tests.surveys.builders import congress_survey
+    from tests.surveys.test_results import WARD, submit
+    from trienkhai.outreach.defaults import ensure_target_groups
+    from trienkhai.outreach.models import TargetGroup
+    from trienkhai.plans import tasks
+    from trienkhai.public import services
+
+    ensure_target_groups(TargetGroup)  # a transactional test starts without the migration's rows
+    refused = watch_csp(page)
+    site = services.site_save(
+        actor=admin_user, unit=tree.city, slug="thanh-uy-ben-tre", title="Thành ủy Bến Tre",
+        is_open=True,
+    )  # fmt: skip
+    head = tasks.task_create(
+        actor=None, title="Triển khai quán triệt Nghị quyết Đại hội trong toàn Đảng bộ",
+        assigned_by=tree.city, lead_unit=tree.city, deadline=dt.date(2020, 9, 30),
+    )  # fmt: skip
+    for title, unit in (
+        ("Quán triệt tại Phường An Hội", tree.ward),
+        ("Quán triệt tại Phường Phú Khương", tree.sibling),
+        ("Việc chuẩn bị nội bộ", tree.city),
+    ):
+        tasks.task_create(
+            actor=None, title=title, assigned_by=tree.city, lead_unit=unit, parent=head,
+            deadline=dt.date(2020, 9, 30),
+        )  # fmt: skip
+    world = campaign_world(tree)
+    services.document_publish(actor=admin_user, site=site, document=world.plan)
+    survey = congress_survey(tree)
+    submit(survey, WARD)
+    services.survey_publish(
+        actor=admin_user, site=site, survey=survey.survey, summary="Ý kiến cán bộ, đảng viên.",
+        question_ids=[survey.q_aware.pk],
+    )  # fmt: skip
+
+    log_in(page, propaganda_officer)
+    page.goto(f"/public/sites/{site.pk}/")
+    page.get_by_role("link", name="Nhóm nhiệm vụ công khai").click()
+    page.get_by_label("Tìm nhiệm vụ có nhiệm vụ con").fill("quan triet dai hoi")
+    page.get_by_label("Tìm nhiệm vụ có nhiệm vụ con").press("Enter")
+    page.get_by_role("link", name=head.title).click()
+    page.get_by_role("button", name="Công khai").click()
+    expect(page.get_by_text("Hãy viết vài dòng giới thiệu nhóm nhiệm vụ")).to_be_visible()
+    page.get_by_label("Giới thiệu với người dân").fill("Các xã, phường học tập nghị quyết.")
+    page.get_by_label("Việc chuẩn bị nội bộ").uncheck()
+    page.get_by_role("button", name="Công khai").click()
+    expect(page.get_by_text("đã được công khai")).to_be_visible()
+    page.goto(f"/public/sites/{site.pk}/")
+    page.get_by_role("link", name="Đợt quán triệt công khai").click()
+    page.get_by_role("link", name=world.campaign.title).click()
+    page.get_by_label("Giới thiệu với người dân").fill("Đảng viên toàn thành phố học nghị quyết.")
+    page.get_by_label("Cán bộ chủ chốt").uncheck()
+    page.get_by_role("button", name="Công khai").click()
+    expect(page.get_by_text("đã được công khai")).to_be_visible()
+    log_out(page)
+
+    phone = browser.new_context(
+        base_url=live_server.url, locale="vi-VN", viewport={"width": 375, "height": 740}
+    )
+    citizen = phone.new_page()
+    refused += watch_csp(citizen)
+    citizen.goto("/p/thanh-uy-ben-tre/")
+    check_accessibility(citizen)
+    citizen.get_by_role("link", name=head.title).click()
+    expect(citizen.get_by_role("heading", name=head.title)).to_be_visible()
+    expect(citizen.get_by_role("cell", name="Quán triệt tại Phường An Hội")).to_be_visible()
+    expect(citizen.get_by_text("Việc chuẩn bị nội bộ")).to_have_count(0)
+    check_accessibility(citizen)
+    width = citizen.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the task group is {width}px wide on a 375px screen"
+    citizen.get_by_role("link", name="Trang chủ").click()
+    citizen.get_by_role("link", name=world.campaign.title).click()
+    expect(citizen.get_by_role("heading", name="Kết quả quán triệt")).to_be_visible()
+    expect(citizen.get_by_role("columnheader", name="Đảng viên")).to_be_visible()
+    expect(citizen.get_by_role("columnheader", name="Cán bộ chủ chốt")).to_have_count(0)
+    check_accessibility(citizen)
+    width = citizen.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the campaign is {width}px wide on a 375px screen"
+    citizen.get_by_role("link", name="07-KH/ThU").first.click()
+    expect(citizen.get_by_role("heading", name="07-KH/ThU")).to_be_visible()
+    check_accessibility(citizen)
+    citizen.goto("/p/thanh-uy-ben-tre/")
+    citizen.get_by_role("link", name=survey.survey.title).click()
+    expect(citizen.get_by_role("heading", name=survey.q_aware.text)).to_be_visible()
     check_accessibility(citizen)
     phone.close()
     assert refused == []
