@@ -65,7 +65,7 @@ def test_the_chosen_subtasks_show_their_unit_deadline_status_and_progress(
         actor=propaganda_officer, site=site, task=group, summary="Việc học tập nghị quyết.",
         task_ids=[group.ward.pk, group.sibling.pk],
     )  # fmt: skip
-    page = client.get(reverse("public_site:task_group", args=[site.slug, shown.pk]))
+    page = client.get(reverse("public_site:task", args=[site.slug, shown.pk]))
     text = page.content.decode()
     assert page.status_code == 200
     assert group.title in text and "Việc học tập nghị quyết." in text
@@ -138,7 +138,7 @@ def test_an_editor_finds_shows_changes_and_withdraws_a_group(
     assert response.status_code == 302
     publication = TaskGroupPublication.objects.get()
     assert list(publication.tasks.all()) == [group.ward]
-    public_url = reverse("public_site:task_group", args=[site.slug, publication.pk])
+    public_url = reverse("public_site:task", args=[site.slug, publication.pk])
     assert "Phường Phú Khương" not in client.get(public_url).content.decode()
     edit = reverse("public:task_group_edit", args=[publication.pk])
     editor.post(

@@ -550,7 +550,7 @@ PAGES = {
     "public:task_groups": lambda w: {"pk": w.group_site.pk},
     "public:task_group_new": lambda w: {"site_pk": w.group_site.pk},
     "public:task_group_edit": pk("group_shown"),
-    "public_site:task_group": lambda w: {"slug": w.group_site.slug, "pk": w.group_shown.pk},
+    "public_site:task": lambda w: {"slug": w.group_site.slug, "pk": w.group_shown.pk},
     "public:campaigns": lambda w: {"pk": w.campaign_site.pk},
     "public:campaign_new": lambda w: {"site_pk": w.campaign_site.pk},
     "public:campaign_edit": pk("campaign_shown"),

@@ -104,7 +104,22 @@ class Post(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
-class ProgrammePublication(models.Model):
+class Publication(models.Model):
+    """What every publication of a site keeps besides what it shows: who published it and when,
+    and its revision (a change made on a stale page is refused)."""
+
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ProgrammePublication(Publication):
     """An action programme shown on a unit's public site: in the words chosen for the public, with
     the indicators chosen one by one (nothing else of the programme is shown)."""
 
@@ -119,12 +134,6 @@ class ProgrammePublication(models.Model):
     indicators = models.ManyToManyField(
         "plans.Indicator", verbose_name=_("chỉ tiêu công khai"), blank=True, related_name="+"
     )
-    revision = models.PositiveIntegerField(default=1, editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    published_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("chương trình công khai")
@@ -219,7 +228,7 @@ class PostImage(models.Model):
         return self.caption or self.alt
 
 
-class SurveyPublication(models.Model):
+class SurveyPublication(Publication):
     """A survey's results shown on a unit's public site: counts of the questions chosen (never a
     free text, never a single form), with an introduction for the public."""
 
@@ -231,12 +240,6 @@ class SurveyPublication(models.Model):
     questions = models.ManyToManyField(
         "surveys.Question", verbose_name=_("câu hỏi công khai"), blank=True, related_name="+"
     )
-    revision = models.PositiveIntegerField(default=1, editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    published_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("kết quả khảo sát công khai")
@@ -250,7 +253,7 @@ class SurveyPublication(models.Model):
         return str(self.survey)
 
 
-class DocumentPublication(models.Model):
+class DocumentPublication(Publication):
     """An issued document shown on a unit's public site: its number, date, issuer and summary,
     an introduction for the public, and the files chosen one by one."""
 
@@ -262,12 +265,6 @@ class DocumentPublication(models.Model):
     files = models.ManyToManyField(
         "documents.DocumentFile", verbose_name=_("tệp công khai"), blank=True, related_name="+"
     )
-    revision = models.PositiveIntegerField(default=1, editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    published_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("văn bản công khai")
@@ -281,7 +278,7 @@ class DocumentPublication(models.Model):
         return str(self.document)
 
 
-class TaskGroupPublication(models.Model):
+class TaskGroupPublication(Publication):
     """A group of tasks shown on a unit's public site: a task and the subtasks chosen, each with
     its lead unit, deadline, status and progress (never a comment, a piece of evidence, a reason
     written inside or a person)."""
@@ -292,12 +289,6 @@ class TaskGroupPublication(models.Model):
     tasks = models.ManyToManyField(
         "plans.Task", verbose_name=_("nhiệm vụ con công khai"), blank=True, related_name="+"
     )
-    revision = models.PositiveIntegerField(default=1, editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    published_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("nhóm nhiệm vụ công khai")
@@ -311,7 +302,7 @@ class TaskGroupPublication(models.Model):
         return str(self.task)
 
 
-class CampaignPublication(models.Model):
+class CampaignPublication(Publication):
     """A dissemination campaign shown on a unit's public site: its period, the documents studied
     and how many people of the target groups chosen were reached, by delegated unit (never a
     class's list of attendees, a presenter or a note)."""
@@ -324,12 +315,6 @@ class CampaignPublication(models.Model):
     target_groups = models.ManyToManyField(
         "outreach.TargetGroup", verbose_name=_("đối tượng công khai"), blank=True, related_name="+"
     )
-    revision = models.PositiveIntegerField(default=1, editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    published_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("đợt quán triệt công khai")

@@ -4,14 +4,17 @@ message that says what to do. `actor=None` is the system (the demo, imports), as
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from trienkhai.audit.models import AuditEntry
 from trienkhai.audit.services import audit_record, diff, snapshot
@@ -254,126 +257,6 @@ def post_withdraw(*, actor, post: Post) -> Post:
     return post
 
 
-# --- what a site shows of the product: programmes, survey results, documents ------------------
-def _save_publication(
-    *, actor, model, site, target: dict, summary: str, chosen: tuple, shown, publication,
-    revision, already: str, note: str,
-):  # fmt: skip
-    """Create a publication of `target` on the site, or change one (refused when stale): its
-    summary and the items chosen (`chosen`: the many-to-many field and the ids), audited with
-    what the public sees (`shown`). Shared by the three kinds of publication."""
-    field, ids = chosen
-    if publication is None:
-        if model.objects.filter(site=site, **target).exists():
-            raise ValidationError(already)
-        publication = model(
-            site=site, published_by=actor if actor and actor.is_authenticated else None, **target
-        )
-        before = {}
-    else:
-        publication = model.objects.select_for_update().get(pk=publication.pk)
-        _stale(publication, revision)
-        before = shown(publication)
-        publication.revision = F("revision") + 1
-    publication.summary = summary
-    publication.save()
-    publication.refresh_from_db()
-    getattr(publication, field).set(sorted(ids))
-    changes = diff(before, shown(publication))
-    if changes or not before:
-        audit_record(
-            actor=actor,
-            obj=publication,
-            action=AuditEntry.Action.CREATE if not before else AuditEntry.Action.UPDATE,
-            changes=changes,
-            note=note,
-        )
-    return publication
-
-
-def _withdraw(*, actor, publication, shown, note: str) -> None:
-    """Take a publication off its site, audited with what the public saw; the thing shown
-    (programme, survey, document) is untouched."""
-    if actor is not None and not rules.can_write(actor, publication.site):
-        raise PermissionDenied
-    audit_record(
-        actor=actor,
-        obj=publication,
-        action=AuditEntry.Action.END,
-        changes={key: [value, None] for key, value in shown(publication).items()},
-        note=note,
-    )
-    publication.delete()
-
-
-# --- programmes ----------------------------------------------------------------------------------
-def publishable_programmes(site: PublicSite):
-    """Programmes a site may show: those of its unit and of the units below it."""
-    from trienkhai.plans.models import Programme
-
-    return Programme.objects.filter(owner_unit__path__startswith=site.unit.path)
-
-
-@transaction.atomic
-def programme_publish(
-    *,
-    actor,
-    site: PublicSite,
-    programme,
-    summary: str,
-    indicator_ids: list[int] = (),
-    publication: ProgrammePublication | None = None,
-    revision: int | None = None,
-) -> ProgrammePublication:
-    """Show a programme on the site (or change how it is shown): its public introduction and
-    the indicators chosen, each of which must be the programme's own."""
-    if actor is not None and not rules.can_write(actor, site):
-        raise PermissionDenied
-    if not publishable_programmes(site).filter(pk=programme.pk).exists():
-        raise ValidationError(
-            _("Chỉ công khai được chương trình của %(unit)s hoặc của đơn vị trực thuộc.")
-            % {"unit": site.unit.name}
-        )
-    summary = (summary or "").replace("\r\n", "\n").strip()
-    if not summary:
-        raise ValidationError(
-            {"summary": _("Hãy viết vài dòng giới thiệu chương trình với người dân.")}
-        )
-    chosen = set(indicator_ids)
-    own = set(programme.indicators.filter(pk__in=chosen).values_list("pk", flat=True))
-    if chosen - own:
-        raise ValidationError(
-            {"indicators": _("Chỉ chọn được chỉ tiêu của chính chương trình này.")}
-        )
-    return _save_publication(
-        actor=actor, model=ProgrammePublication, site=site, target={"programme": programme},
-        summary=summary, chosen=("indicators", own), shown=_shown, publication=publication,
-        revision=revision, already=_("Chương trình này đã được công khai trên trang."),
-        note=f"Công khai chương trình “{programme.title}”",
-    )  # fmt: skip
-
-
-def _shown(publication: ProgrammePublication) -> dict:
-    return {
-        "summary": publication.summary,
-        "indicators": sorted(publication.indicators.values_list("name", flat=True)),
-    }
-
-
-@transaction.atomic
-def programme_withdraw(*, actor, publication: ProgrammePublication) -> None:
-    """Take the programme off the site (the programme itself is untouched)."""
-    publication = ProgrammePublication.objects.select_related("site__unit", "programme").get(
-        pk=publication.pk
-    )
-    _withdraw(
-        actor=actor,
-        publication=publication,
-        shown=_shown,
-        note=f"Gỡ chương trình “{publication.programme.title}” khỏi trang công khai",
-    )
-
-
 # --- pictures of a post ----------------------------------------------------------------------------
 IMAGE_KINDS = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif"}
 
@@ -444,6 +327,145 @@ def image_remove(*, actor, image: PostImage) -> None:
     transaction.on_commit(lambda: stored.delete(save=False))
 
 
+# --- what a site shows of the product: programmes, survey results, documents, task groups and
+# campaigns. Each kind is one Kind below; the checks, the audit and the stale check are shared.
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of thing is shown on a site: the thing (`target`), the items of it chosen one
+    by one (`field`), and the words of the refusals, each naming what to do."""
+
+    model: type
+    target: str  # the publication's field naming the thing shown
+    field: str  # its many-to-many field of the items chosen
+    publishable: Callable  # site -> the things it may show
+    items: Callable  # thing -> the items that may be chosen of it
+    outside: str  # refusal of a thing the site may not show; %(unit)s is the site's unit
+    wrong_item: str  # refusal of an item not the thing's own
+    already: str
+    shown: Callable  # publication -> what the public sees of it, for the audit
+    note: Callable  # thing -> the audit's words
+    no_summary: str | None = None  # refusal of an empty introduction; None: it may be empty
+
+
+def _publish(kind: Kind, *, actor, site, thing, summary, ids, publication, revision):
+    """Show `thing` on the site, or change how it is shown (refused when stale): its
+    introduction and the items chosen, each of the thing's own; audited with what the public
+    sees."""
+    if actor is not None and not rules.can_write(actor, site):
+        raise PermissionDenied
+    if not kind.publishable(site).filter(pk=thing.pk).exists():
+        raise ValidationError(kind.outside % {"unit": site.unit.name})
+    summary = (summary or "").replace("\r\n", "\n").strip()
+    if not summary and kind.no_summary:
+        raise ValidationError({"summary": kind.no_summary})
+    chosen = set(ids)
+    own = set(kind.items(thing).filter(pk__in=chosen).values_list("pk", flat=True))
+    if chosen - own:
+        raise ValidationError({kind.field: kind.wrong_item})
+    if publication is None:
+        if kind.model.objects.filter(site=site, **{kind.target: thing}).exists():
+            raise ValidationError(kind.already)
+        publication = kind.model(
+            site=site,
+            published_by=actor if actor and actor.is_authenticated else None,
+            **{kind.target: thing},
+        )
+        before = {}
+    else:
+        publication = kind.model.objects.select_for_update().get(pk=publication.pk)
+        _stale(publication, revision)
+        before = kind.shown(publication)
+        publication.revision = F("revision") + 1
+    publication.summary = summary
+    publication.save()
+    publication.refresh_from_db()
+    getattr(publication, kind.field).set(sorted(own))
+    changes = diff(before, kind.shown(publication))
+    if changes or not before:
+        audit_record(
+            actor=actor,
+            obj=publication,
+            action=AuditEntry.Action.CREATE if not before else AuditEntry.Action.UPDATE,
+            changes=changes,
+            note=f"Công khai {kind.note(thing)}",
+        )
+    return publication
+
+
+def _withdraw(kind: Kind, *, actor, publication) -> None:
+    """Take a publication off its site, audited with what the public saw; the thing shown is
+    untouched."""
+    publication = kind.model.objects.select_related("site__unit", kind.target).get(
+        pk=publication.pk
+    )
+    if actor is not None and not rules.can_write(actor, publication.site):
+        raise PermissionDenied
+    audit_record(
+        actor=actor,
+        obj=publication,
+        action=AuditEntry.Action.END,
+        changes={key: [value, None] for key, value in kind.shown(publication).items()},
+        note=f"Gỡ {kind.note(getattr(publication, kind.target))} khỏi trang công khai",
+    )
+    publication.delete()
+
+
+def _shown_as(items: str, name: str) -> Callable:
+    """What the public sees of a publication: its introduction and the names of its items."""
+
+    def shown(publication) -> dict:
+        return {
+            "summary": publication.summary,
+            items: sorted(getattr(publication, items).values_list(name, flat=True)),
+        }
+
+    return shown
+
+
+def _under(site: PublicSite, *fields: str) -> Q:
+    """Owned (by any of `fields`) by the site's unit or a unit below it."""
+    where = Q()
+    for field in fields:
+        where |= Q(**{f"{field}__path__startswith": site.unit.path})
+    return where
+
+
+# --- programmes ----------------------------------------------------------------------------------
+def publishable_programmes(site: PublicSite):
+    """Programmes a site may show: those of its unit and of the units below it."""
+    from trienkhai.plans.models import Programme
+
+    return Programme.objects.filter(_under(site, "owner_unit"))
+
+
+PROGRAMMES = Kind(
+    model=ProgrammePublication, target="programme", field="indicators",
+    publishable=publishable_programmes, items=lambda programme: programme.indicators.all(),
+    outside=_l("Chỉ công khai được chương trình của %(unit)s hoặc của đơn vị trực thuộc."),
+    no_summary=_l("Hãy viết vài dòng giới thiệu chương trình với người dân."),
+    wrong_item=_l("Chỉ chọn được chỉ tiêu của chính chương trình này."),
+    already=_l("Chương trình này đã được công khai trên trang."),
+    shown=_shown_as("indicators", "name"), note=lambda p: f"chương trình “{p.title}”",
+)  # fmt: skip
+
+
+@transaction.atomic
+def programme_publish(
+    *, actor, site, programme, summary, indicator_ids=(), publication=None, revision=None
+) -> ProgrammePublication:
+    """Show a programme on the site (or change how it is shown): its public introduction and
+    the indicators chosen, each of which must be the programme's own."""
+    return _publish(
+        PROGRAMMES, actor=actor, site=site, thing=programme, summary=summary, ids=indicator_ids,
+        publication=publication, revision=revision,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def programme_withdraw(*, actor, publication: ProgrammePublication) -> None:
+    _withdraw(PROGRAMMES, actor=actor, publication=publication)
+
+
 # --- survey results --------------------------------------------------------------------------------
 SHOWN_KINDS = {"single", "multi", "likert", "yesno", "grid", "number"}  # counted, never free text
 
@@ -452,218 +474,118 @@ def publishable_surveys(site: PublicSite):
     """Surveys a site may show the results of: of its unit and below, once they took forms."""
     from trienkhai.surveys.models import Survey, SurveyStatus
 
-    return Survey.objects.filter(owner_unit__path__startswith=site.unit.path).exclude(
-        status=SurveyStatus.DRAFT
-    )
+    return Survey.objects.filter(_under(site, "owner_unit")).exclude(status=SurveyStatus.DRAFT)
+
+
+SURVEYS = Kind(
+    model=SurveyPublication, target="survey", field="questions",
+    publishable=publishable_surveys,
+    items=lambda survey: survey.questions.filter(kind__in=SHOWN_KINDS),
+    outside=_l(
+        "Chỉ công khai được kết quả khảo sát đã nhận phiếu của %(unit)s hoặc đơn vị trực thuộc."
+    ),
+    no_summary=_l("Hãy viết vài dòng giới thiệu cuộc khảo sát với người dân."),
+    wrong_item=_l("Chỉ chọn được câu hỏi có lựa chọn hoặc số của chính cuộc khảo sát này."),
+    already=_l("Kết quả cuộc khảo sát này đã được công khai trên trang."),
+    shown=_shown_as("questions", "text"), note=lambda s: f"kết quả khảo sát “{s.title}”",
+)  # fmt: skip
 
 
 @transaction.atomic
 def survey_publish(
-    *,
-    actor,
-    site: PublicSite,
-    survey,
-    summary: str,
-    question_ids: list[int] = (),
-    publication: SurveyPublication | None = None,
-    revision: int | None = None,
+    *, actor, site, survey, summary, question_ids=(), publication=None, revision=None
 ) -> SurveyPublication:
     """Show a survey's results on the site: counts of the questions chosen, each of the
     survey's own and counted (a free-text question cannot be chosen)."""
-    if actor is not None and not rules.can_write(actor, site):
-        raise PermissionDenied
-    if not publishable_surveys(site).filter(pk=survey.pk).exists():
-        raise ValidationError(
-            _(
-                "Chỉ công khai được kết quả khảo sát đã nhận phiếu của %(unit)s hoặc đơn vị trực thuộc."
-            )
-            % {"unit": site.unit.name}
-        )
-    summary = (summary or "").replace("\r\n", "\n").strip()
-    if not summary:
-        raise ValidationError(
-            {"summary": _("Hãy viết vài dòng giới thiệu cuộc khảo sát với người dân.")}
-        )
-    chosen = set(question_ids)
-    own = set(
-        survey.questions.filter(pk__in=chosen, kind__in=SHOWN_KINDS).values_list("pk", flat=True)
-    )
-    if chosen - own:
-        raise ValidationError(
-            {
-                "questions": _(
-                    "Chỉ chọn được câu hỏi có lựa chọn hoặc số của chính cuộc khảo sát này."
-                )
-            }
-        )
-    return _save_publication(
-        actor=actor, model=SurveyPublication, site=site, target={"survey": survey},
-        summary=summary, chosen=("questions", own), shown=_survey_shown,
+    return _publish(
+        SURVEYS, actor=actor, site=site, thing=survey, summary=summary, ids=question_ids,
         publication=publication, revision=revision,
-        already=_("Kết quả cuộc khảo sát này đã được công khai trên trang."),
-        note=f"Công khai kết quả khảo sát “{survey.title}”",
     )  # fmt: skip
-
-
-def _survey_shown(publication: SurveyPublication) -> dict:
-    return {
-        "summary": publication.summary,
-        "questions": sorted(publication.questions.values_list("text", flat=True)),
-    }
 
 
 @transaction.atomic
 def survey_withdraw(*, actor, publication: SurveyPublication) -> None:
-    publication = SurveyPublication.objects.select_related("site__unit", "survey").get(
-        pk=publication.pk
-    )
-    _withdraw(
-        actor=actor,
-        publication=publication,
-        shown=_survey_shown,
-        note=f"Gỡ kết quả khảo sát “{publication.survey.title}” khỏi trang công khai",
-    )
+    _withdraw(SURVEYS, actor=actor, publication=publication)
 
 
 # --- documents ---------------------------------------------------------------------------------------
 def publishable_documents(site: PublicSite):
     """Documents a site may show: issued, and owned or issued by its unit or a unit below it."""
-    from django.db.models import Q
-
     from trienkhai.documents.models import ISSUED_STATES, Document
 
-    path = site.unit.path
     return Document.objects.filter(status__in=ISSUED_STATES).filter(
-        Q(owner_unit__path__startswith=path) | Q(issuer_unit__path__startswith=path)
+        _under(site, "owner_unit", "issuer_unit")
     )
+
+
+DOCUMENTS = Kind(
+    model=DocumentPublication, target="document", field="files",
+    publishable=publishable_documents, items=lambda document: document.files.all(),
+    outside=_l("Chỉ công khai được văn bản đã ban hành của %(unit)s hoặc đơn vị trực thuộc."),
+    wrong_item=_l("Chỉ chọn được tệp của chính văn bản này."),
+    already=_l("Văn bản này đã được công khai trên trang."),
+    shown=_shown_as("files", "original_name"), note=lambda d: f"văn bản {d.number_text}",
+)  # fmt: skip
 
 
 @transaction.atomic
 def document_publish(
-    *,
-    actor,
-    site: PublicSite,
-    document,
-    summary: str = "",
-    file_ids: list[int] = (),
-    publication: DocumentPublication | None = None,
-    revision: int | None = None,
+    *, actor, site, document, summary="", file_ids=(), publication=None, revision=None
 ) -> DocumentPublication:
-    """Show an issued document on the site, with the files chosen (each the document's own)."""
-    if actor is not None and not rules.can_write(actor, site):
-        raise PermissionDenied
-    if not publishable_documents(site).filter(pk=document.pk).exists():
-        raise ValidationError(
-            _("Chỉ công khai được văn bản đã ban hành của %(unit)s hoặc đơn vị trực thuộc.")
-            % {"unit": site.unit.name}
-        )
-    summary = (summary or "").replace("\r\n", "\n").strip()
-    chosen = set(file_ids)
-    own = set(document.files.filter(pk__in=chosen).values_list("pk", flat=True))
-    if chosen - own:
-        raise ValidationError({"files": _("Chỉ chọn được tệp của chính văn bản này.")})
-    return _save_publication(
-        actor=actor, model=DocumentPublication, site=site, target={"document": document},
-        summary=summary, chosen=("files", own), shown=_document_shown, publication=publication,
-        revision=revision, already=_("Văn bản này đã được công khai trên trang."),
-        note=f"Công khai văn bản {document.number_text}",
+    """Show an issued document on the site, with the files chosen (each the document's own);
+    its introduction may be empty (the summary of the document says enough)."""
+    return _publish(
+        DOCUMENTS, actor=actor, site=site, thing=document, summary=summary, ids=file_ids,
+        publication=publication, revision=revision,
     )  # fmt: skip
-
-
-def _document_shown(publication: DocumentPublication) -> dict:
-    return {
-        "summary": publication.summary,
-        "files": sorted(publication.files.values_list("original_name", flat=True)),
-    }
 
 
 @transaction.atomic
 def document_withdraw(*, actor, publication: DocumentPublication) -> None:
-    publication = DocumentPublication.objects.select_related("site__unit", "document").get(
-        pk=publication.pk
-    )
-    _withdraw(
-        actor=actor,
-        publication=publication,
-        shown=_document_shown,
-        note=f"Gỡ văn bản {publication.document.number_text} khỏi trang công khai",
-    )
+    _withdraw(DOCUMENTS, actor=actor, publication=publication)
 
 
 # --- task groups ---------------------------------------------------------------------------------
 def publishable_task_groups(site: PublicSite):
     """Tasks a site may show as a group: those with subtasks, assigned by or led by its unit or
     a unit below it."""
-    from django.db.models import Exists, OuterRef, Q
-
     from trienkhai.plans.models import Task
 
-    path = site.unit.path
     return Task.objects.filter(
-        Q(assigned_by__path__startswith=path) | Q(lead_unit__path__startswith=path),
+        _under(site, "assigned_by", "lead_unit"),
         Exists(Task.objects.filter(parent=OuterRef("pk"))),
     )
 
 
+TASK_GROUPS = Kind(
+    model=TaskGroupPublication, target="task", field="tasks",
+    publishable=publishable_task_groups, items=lambda task: task.subtasks.all(),
+    outside=_l(
+        "Chỉ công khai được nhóm nhiệm vụ (nhiệm vụ có nhiệm vụ con) do %(unit)s hoặc đơn vị "
+        "trực thuộc giao hay chủ trì."
+    ),
+    no_summary=_l("Hãy viết vài dòng giới thiệu nhóm nhiệm vụ với người dân."),
+    wrong_item=_l("Chỉ chọn được nhiệm vụ con của chính nhiệm vụ này."),
+    already=_l("Nhóm nhiệm vụ này đã được công khai trên trang."),
+    shown=_shown_as("tasks", "title"), note=lambda t: f"nhóm nhiệm vụ “{t.title}”",
+)  # fmt: skip
+
+
 @transaction.atomic
 def task_group_publish(
-    *,
-    actor,
-    site: PublicSite,
-    task,
-    summary: str,
-    task_ids: list[int] = (),
-    publication: TaskGroupPublication | None = None,
-    revision: int | None = None,
+    *, actor, site, task, summary, task_ids=(), publication=None, revision=None
 ) -> TaskGroupPublication:
     """Show a task and the subtasks chosen (each a subtask of that task) on the site: what is
     to be done, by which unit, by when, and how far it has got."""
-    if actor is not None and not rules.can_write(actor, site):
-        raise PermissionDenied
-    if not publishable_task_groups(site).filter(pk=task.pk).exists():
-        raise ValidationError(
-            _(
-                "Chỉ công khai được nhóm nhiệm vụ (nhiệm vụ có nhiệm vụ con) do %(unit)s hoặc "
-                "đơn vị trực thuộc giao hay chủ trì."
-            )
-            % {"unit": site.unit.name}
-        )
-    summary = (summary or "").replace("\r\n", "\n").strip()
-    if not summary:
-        raise ValidationError(
-            {"summary": _("Hãy viết vài dòng giới thiệu nhóm nhiệm vụ với người dân.")}
-        )
-    chosen = set(task_ids)
-    own = set(task.subtasks.filter(pk__in=chosen).values_list("pk", flat=True))
-    if chosen - own:
-        raise ValidationError({"tasks": _("Chỉ chọn được nhiệm vụ con của chính nhiệm vụ này.")})
-    return _save_publication(
-        actor=actor, model=TaskGroupPublication, site=site, target={"task": task},
-        summary=summary, chosen=("tasks", own), shown=_task_group_shown,
+    return _publish(
+        TASK_GROUPS, actor=actor, site=site, thing=task, summary=summary, ids=task_ids,
         publication=publication, revision=revision,
-        already=_("Nhóm nhiệm vụ này đã được công khai trên trang."),
-        note=f"Công khai nhóm nhiệm vụ “{task.title}”",
     )  # fmt: skip
-
-
-def _task_group_shown(publication: TaskGroupPublication) -> dict:
-    return {
-        "summary": publication.summary,
-        "tasks": sorted(publication.tasks.values_list("title", flat=True)),
-    }
 
 
 @transaction.atomic
 def task_group_withdraw(*, actor, publication: TaskGroupPublication) -> None:
-    publication = TaskGroupPublication.objects.select_related("site__unit", "task").get(
-        pk=publication.pk
-    )
-    _withdraw(
-        actor=actor,
-        publication=publication,
-        shown=_task_group_shown,
-        note=f"Gỡ nhóm nhiệm vụ “{publication.task.title}” khỏi trang công khai",
-    )
+    _withdraw(TASK_GROUPS, actor=actor, publication=publication)
 
 
 # --- dissemination campaigns ---------------------------------------------------------------------
@@ -671,13 +593,11 @@ def publishable_campaigns(site: PublicSite):
     """Campaigns a site may show: those run by its unit or a unit below it."""
     from trienkhai.outreach.models import Campaign
 
-    return Campaign.objects.filter(owner_unit__path__startswith=site.unit.path)
+    return Campaign.objects.filter(_under(site, "owner_unit"))
 
 
 def campaign_groups(campaign):
     """The target groups of a campaign: those it names and those given a quota."""
-    from django.db.models import Q
-
     from trienkhai.outreach.models import TargetGroup
 
     return TargetGroup.objects.filter(
@@ -685,61 +605,29 @@ def campaign_groups(campaign):
     ).distinct()
 
 
+CAMPAIGNS = Kind(
+    model=CampaignPublication, target="campaign", field="target_groups",
+    publishable=publishable_campaigns, items=campaign_groups,
+    outside=_l("Chỉ công khai được đợt quán triệt do %(unit)s hoặc đơn vị trực thuộc tổ chức."),
+    no_summary=_l("Hãy viết vài dòng giới thiệu đợt quán triệt với người dân."),
+    wrong_item=_l("Chỉ chọn được đối tượng của chính đợt quán triệt này."),
+    already=_l("Đợt quán triệt này đã được công khai trên trang."),
+    shown=_shown_as("target_groups", "name"), note=lambda c: f"đợt quán triệt “{c.title}”",
+)  # fmt: skip
+
+
 @transaction.atomic
 def campaign_publish(
-    *,
-    actor,
-    site: PublicSite,
-    campaign,
-    summary: str,
-    group_ids: list[int] = (),
-    publication: CampaignPublication | None = None,
-    revision: int | None = None,
+    *, actor, site, campaign, summary, group_ids=(), publication=None, revision=None
 ) -> CampaignPublication:
     """Show a dissemination campaign on the site, with the reach of the target groups chosen
     (each a group of this campaign)."""
-    if actor is not None and not rules.can_write(actor, site):
-        raise PermissionDenied
-    if not publishable_campaigns(site).filter(pk=campaign.pk).exists():
-        raise ValidationError(
-            _("Chỉ công khai được đợt quán triệt do %(unit)s hoặc đơn vị trực thuộc tổ chức.")
-            % {"unit": site.unit.name}
-        )
-    summary = (summary or "").replace("\r\n", "\n").strip()
-    if not summary:
-        raise ValidationError(
-            {"summary": _("Hãy viết vài dòng giới thiệu đợt quán triệt với người dân.")}
-        )
-    chosen = set(group_ids)
-    own = set(campaign_groups(campaign).filter(pk__in=chosen).values_list("pk", flat=True))
-    if chosen - own:
-        raise ValidationError(
-            {"target_groups": _("Chỉ chọn được đối tượng của chính đợt quán triệt này.")}
-        )
-    return _save_publication(
-        actor=actor, model=CampaignPublication, site=site, target={"campaign": campaign},
-        summary=summary, chosen=("target_groups", own), shown=_campaign_shown,
+    return _publish(
+        CAMPAIGNS, actor=actor, site=site, thing=campaign, summary=summary, ids=group_ids,
         publication=publication, revision=revision,
-        already=_("Đợt quán triệt này đã được công khai trên trang."),
-        note=f"Công khai đợt quán triệt “{campaign.title}”",
     )  # fmt: skip
-
-
-def _campaign_shown(publication: CampaignPublication) -> dict:
-    return {
-        "summary": publication.summary,
-        "target_groups": sorted(publication.target_groups.values_list("name", flat=True)),
-    }
 
 
 @transaction.atomic
 def campaign_withdraw(*, actor, publication: CampaignPublication) -> None:
-    publication = CampaignPublication.objects.select_related("site__unit", "campaign").get(
-        pk=publication.pk
-    )
-    _withdraw(
-        actor=actor,
-        publication=publication,
-        shown=_campaign_shown,
-        note=f"Gỡ đợt quán triệt “{publication.campaign.title}” khỏi trang công khai",
-    )
+    _withdraw(CAMPAIGNS, actor=actor, publication=publication)

@@ -15,7 +15,7 @@ urlpatterns = [
     path("<slug:slug>/anh/<int:pk>/", views_public.image, name="image"),
     path("<slug:slug>/khao-sat/<int:pk>/", views_public.survey, name="survey"),
     path("<slug:slug>/van-ban/<int:pk>/", views_public.document, name="document"),
-    path("<slug:slug>/nhiem-vu/<int:pk>/", views_public.task_group, name="task_group"),
+    path("<slug:slug>/nhiem-vu/<int:pk>/", views_public.task_group, name="task"),
     path("<slug:slug>/quan-triet/<int:pk>/", views_public.campaign, name="campaign"),
     path(
         "<slug:slug>/van-ban/<int:pk>/tep/<int:file_id>/",

@@ -167,88 +167,57 @@ def comment_report(request, slug, pk):
     return redirect(target + "?da-bao-cao=1#y-kien")
 
 
+def _shown_page(request, slug, pk, *, kind: str, select, **extra):
+    """The page of a thing shown on an open site (`kind`: its name in the template and the
+    route, "document" for public_site:document), or a 404 when the site does not show it."""
+    site = _site(slug)
+    publication = select(site, pk)
+    if publication is None:
+        raise Http404
+    return render(
+        request,
+        f"public/site/{kind}.html",
+        {
+            "site": site,
+            "publication": publication,
+            kind: getattr(publication, kind),
+            "page_url": absolute(request, reverse(f"public_site:{kind}", args=[site.slug, pk])),
+            **{name: value(publication) for name, value in extra.items()},
+        },
+    )
+
+
 @require_GET
 def survey(request, slug, pk):
     """A survey's results as the unit chose to show them: counts and percentages of the chosen
     questions, hidden below the anonymity threshold; never a free text or a single form."""
     from trienkhai.surveys.models import MIN_CELL
 
-    site = _site(slug)
-    publication = selectors.public_survey(site, pk)
-    if publication is None:
-        raise Http404
-    return render(
-        request,
-        "public/site/survey.html",
-        {
-            "site": site,
-            "publication": publication,
-            "survey": publication.survey,
-            "results": publication.results,
-            "min_cell": MIN_CELL,
-            "page_url": absolute(request, reverse("public_site:survey", args=[site.slug, pk])),
-        },
-    )
+    return _shown_page(
+        request, slug, pk, kind="survey", select=selectors.public_survey,
+        results=lambda p: p.results, min_cell=lambda p: MIN_CELL,
+    )  # fmt: skip
 
 
 @require_GET
 def document(request, slug, pk):
     """An issued document as the unit chose to show it: number, date, issuer, summary, the
     introduction for the public and the files chosen."""
-    site = _site(slug)
-    publication = selectors.public_document(site, pk)
-    if publication is None:
-        raise Http404
-    return render(
-        request,
-        "public/site/document.html",
-        {
-            "site": site,
-            "publication": publication,
-            "document": publication.document,
-            "page_url": absolute(request, reverse("public_site:document", args=[site.slug, pk])),
-        },
-    )
+    return _shown_page(request, slug, pk, kind="document", select=selectors.public_document)
 
 
 @require_GET
 def task_group(request, slug, pk):
     """A group of tasks as the unit chose to show it: the subtasks chosen, each with its lead
     unit, deadline, status and progress, as of the latest change among them."""
-    site = _site(slug)
-    publication = selectors.public_task_group(site, pk)
-    if publication is None:
-        raise Http404
-    return render(
-        request,
-        "public/site/task_group.html",
-        {
-            "site": site,
-            "publication": publication,
-            "task": publication.task,
-            "page_url": absolute(request, reverse("public_site:task_group", args=[site.slug, pk])),
-        },
-    )
+    return _shown_page(request, slug, pk, kind="task", select=selectors.public_task_group)
 
 
 @require_GET
 def campaign(request, slug, pk):
     """A dissemination campaign as the unit chose to show it: its documents and how many people
     of the chosen target groups the classes held have reached, by delegated unit."""
-    site = _site(slug)
-    publication = selectors.public_campaign(site, pk)
-    if publication is None:
-        raise Http404
-    return render(
-        request,
-        "public/site/campaign.html",
-        {
-            "site": site,
-            "publication": publication,
-            "campaign": publication.campaign,
-            "page_url": absolute(request, reverse("public_site:campaign", args=[site.slug, pk])),
-        },
-    )
+    return _shown_page(request, slug, pk, kind="campaign", select=selectors.public_campaign)
 
 
 @require_GET
