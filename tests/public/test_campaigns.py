@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from tests.outreach.builders import campaign_world
+from tests.public.kinds import WHO, check_pages
 from tests.public.test_task_groups import ticked
 from trienkhai.audit.models import AuditEntry
 from trienkhai.documents import services as documents
@@ -132,41 +133,14 @@ def test_an_editor_shows_changes_and_withdraws_a_campaign(
     assert AuditEntry.objects.filter(note__startswith="Gỡ đợt quán triệt").exists()
 
 
-PAGES = [
-    (lambda p: reverse("public:campaigns", args=[p.site.pk]), "GET"),
-    (
-        lambda p: reverse("public:campaign_new", args=[p.site.pk]) + f"?campaign={p.campaign.pk}",
-        "GET",
-    ),
-    (lambda p: reverse("public:campaign_edit", args=[p.pk]), "GET"),
-    (lambda p: reverse("public:campaign_edit", args=[p.pk]), "POST"),
-    (lambda p: reverse("public:campaign_withdraw", args=[p.pk]), "POST"),
-]
-
-
-@pytest.mark.parametrize(
-    "persona, expected",
-    [
-        ("admin_user", {200, 302}),
-        ("city_secretary", {200, 302}),  # manager of the city
-        ("propaganda_officer", {200, 302}),  # editor of the city
-        ("viewer", {403}),  # sees the city, may not write
-        ("ward_clerk", {404}),  # the city is above their ward
-        ("outsider", {404}),
-        (None, {302}),  # to the login page
-    ],
-)
+@pytest.mark.parametrize("persona, expected", WHO)
 def test_who_may_open_the_campaign_pages_of_the_citys_site(
     request, client, site, world, admin_user, persona, expected
 ):
     publication = services.campaign_publish(
         actor=admin_user, site=site, campaign=world.campaign, summary="x"
     )
-    if persona:
-        client.force_login(request.getfixturevalue(persona))
-    for url_of, method in PAGES:
-        url = url_of(publication)
-        response = client.get(url) if method == "GET" else client.post(url, {})
-        assert response.status_code in expected, (url, method, response.status_code)
-        if persona is None:
-            assert response["Location"].startswith(reverse("accounts:login"))
+    check_pages(
+        request, client, publication, persona, expected, name="campaign", listing="campaigns",
+        target="campaign",
+    )  # fmt: skip

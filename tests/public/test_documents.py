@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.documents.builders import pdf_bytes
+from tests.public.kinds import WHO, check_pages
 from trienkhai.documents import files
 from trienkhai.documents import services as documents
 from trienkhai.public import services
@@ -95,22 +96,12 @@ def test_an_editor_finds_shows_and_withdraws_a_document(
     assert client.get(public_url).status_code == 404
 
 
-@pytest.mark.parametrize(
-    "persona, expected",
-    [("propaganda_officer", {200, 302}), ("viewer", {403}), ("ward_clerk", {404}), (None, {302})],
-)
+@pytest.mark.parametrize("persona, expected", WHO)
 def test_who_may_open_the_document_pages(
     request, client, site, plan, admin_user, persona, expected
 ):
-    shown = services.document_publish(actor=admin_user, site=site, document=plan)
-    if persona:
-        client.force_login(request.getfixturevalue(persona))
-    for url, method in [
-        (reverse("public:documents", args=[site.pk]), "GET"),
-        (reverse("public:document_new", args=[site.pk]) + f"?document={plan.pk}", "GET"),
-        (reverse("public:document_edit", args=[shown.pk]), "GET"),
-        (reverse("public:document_edit", args=[shown.pk]), "POST"),
-        (reverse("public:document_withdraw", args=[shown.pk]), "POST"),
-    ]:
-        response = client.get(url) if method == "GET" else client.post(url, {})
-        assert response.status_code in expected, (url, method, response.status_code)
+    publication = services.document_publish(actor=admin_user, site=site, document=plan)
+    check_pages(
+        request, client, publication, persona, expected, name="document", listing="documents",
+        target="document",
+    )  # fmt: skip

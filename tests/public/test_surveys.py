@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from tests.public.kinds import WHO, check_pages
 from tests.surveys.builders import congress_survey
 from tests.surveys.test_results import SIBLING, WARD, submit
 from trienkhai.public import services
@@ -88,42 +89,14 @@ def test_an_editor_shows_and_withdraws_results_through_the_pages(
     assert client.get(public_url).status_code == 404
 
 
-SURVEY_PAGES = [
-    ("list", lambda p: reverse("public:surveys", args=[p.site.pk]), "GET"),
-    (
-        "show",
-        lambda p: reverse("public:survey_new", args=[p.site.pk]) + f"?survey={p.survey.pk}",
-        "GET",
-    ),
-    ("edit", lambda p: reverse("public:survey_edit", args=[p.pk]), "GET"),
-    ("edit", lambda p: reverse("public:survey_edit", args=[p.pk]), "POST"),
-    ("withdraw", lambda p: reverse("public:survey_withdraw", args=[p.pk]), "POST"),
-]
-
-
-@pytest.mark.parametrize(
-    "persona, expected",
-    [
-        ("admin_user", {200, 302}),
-        ("city_secretary", {200, 302}),  # manager of the city
-        ("propaganda_officer", {200, 302}),  # editor of the city
-        ("viewer", {403}),  # sees the city, may not write
-        ("ward_clerk", {404}),  # the city is above their ward
-        ("outsider", {404}),
-        (None, {302}),  # to the login page
-    ],
-)
+@pytest.mark.parametrize("persona, expected", WHO)
 def test_who_may_open_the_survey_pages_of_the_citys_site(
     request, client, site, world, admin_user, persona, expected
 ):
     publication = services.survey_publish(
         actor=admin_user, site=site, survey=world.survey, summary="x", question_ids=[]
     )
-    if persona:
-        client.force_login(request.getfixturevalue(persona))
-    for _name, url_of, method in SURVEY_PAGES:
-        url = url_of(publication)
-        response = client.get(url) if method == "GET" else client.post(url, {})
-        assert response.status_code in expected, (url, method, response.status_code)
-        if persona is None:
-            assert response["Location"].startswith(reverse("accounts:login"))
+    check_pages(
+        request, client, publication, persona, expected, name="survey", listing="surveys",
+        target="survey",
+    )  # fmt: skip

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from tests.public.kinds import WHO, check_pages
 from trienkhai.audit.models import AuditEntry
 from trienkhai.plans import tasks
 from trienkhai.plans.models import TaskStatus
@@ -174,40 +175,15 @@ def test_a_stale_change_is_refused(site, group, propaganda_officer, admin_user):
         )  # fmt: skip
 
 
-PAGES = [
-    (lambda p: reverse("public:task_groups", args=[p.site.pk]), "GET"),
-    (lambda p: reverse("public:task_group_new", args=[p.site.pk]) + f"?task={p.task.pk}", "GET"),
-    (lambda p: reverse("public:task_group_new", args=[p.site.pk]) + f"?task={p.task.pk}", "POST"),
-    (lambda p: reverse("public:task_group_edit", args=[p.pk]), "GET"),
-    (lambda p: reverse("public:task_group_edit", args=[p.pk]), "POST"),
-    (lambda p: reverse("public:task_group_withdraw", args=[p.pk]), "POST"),
-]
-
-
-@pytest.mark.parametrize(
-    "persona, expected",
-    [
-        ("admin_user", {200, 302}),
-        ("city_secretary", {200, 302}),  # manager of the city
-        ("propaganda_officer", {200, 302}),  # editor of the city
-        ("viewer", {403}),  # sees the city, may not write
-        ("ward_clerk", {404}),  # the city is above their ward
-        ("outsider", {404}),
-        (None, {302}),  # to the login page
-    ],
-)
+@pytest.mark.parametrize("persona, expected", WHO)
 def test_who_may_open_the_task_group_pages_of_the_citys_site(
     request, client, site, group, admin_user, persona, expected
 ):
     publication = services.task_group_publish(actor=admin_user, site=site, task=group, summary="x")
-    if persona:
-        client.force_login(request.getfixturevalue(persona))
-    for url_of, method in PAGES:
-        url = url_of(publication)
-        response = client.get(url) if method == "GET" else client.post(url, {})
-        assert response.status_code in expected, (url, method, response.status_code)
-        if persona is None:
-            assert response["Location"].startswith(reverse("accounts:login"))
+    check_pages(
+        request, client, publication, persona, expected, name="task_group",
+        listing="task_groups", target="task",
+    )  # fmt: skip
 
 
 def test_a_service_call_without_the_right_is_refused(site, group, viewer):
