@@ -191,3 +191,15 @@ def test_a_service_call_without_the_right_is_refused(site, group, viewer):
 
     with pytest.raises(PermissionDenied):
         services.task_group_publish(actor=viewer, site=site, task=group, summary="x")
+
+
+def test_the_page_speaks_english_to_a_visitor_who_chose_it(client, site, group, admin_user):
+    from django.conf import settings
+
+    shown = services.task_group_publish(
+        actor=admin_user, site=site, task=group, summary="x", task_ids=[group.ward.pk]
+    )
+    url = reverse("public_site:task", args=[site.slug, shown.pk])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = client.get(url).content.decode()
+    assert "Overall progress" in text and "1/1 tasks done" in text and "Done" in text

@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from trienkhai.lib import streaming
 from trienkhai.lib.dates import format_deadline_vi
@@ -14,24 +14,24 @@ from . import selectors_tasks as selectors
 from .models import OPEN_STATUSES, TaskStatus
 
 COLUMNS = [
-    (_l("Mã"), 8),
-    (_l("Tên nhiệm vụ"), 60),
-    (_l("Đơn vị giao"), 28),
-    (_l("Văn bản giao"), 16),
-    (_l("Đơn vị chủ trì"), 28),
-    (_l("Đơn vị phối hợp"), 40),
-    (_l("Chương trình"), 30),
-    (_l("Ngày bắt đầu"), 12),
-    (_l("Thời hạn"), 16),
-    (_l("Hạn cuối"), 12),
-    (_l("Trạng thái"), 18),
-    (_l("Quá hạn"), 9),
-    (_l("Tiến độ (%)"), 10),
-    (_l("Trọng số"), 9),
-    (_l("Ngày hoàn thành"), 14),
-    (_l("Sản phẩm"), 40),
-    (_l("Văn bản sản phẩm"), 16),
-    (_l("Nhiệm vụ cha (mã)"), 10),
+    (gettext_lazy("Mã"), 8),
+    (gettext_lazy("Tên nhiệm vụ"), 60),
+    (gettext_lazy("Đơn vị giao"), 28),
+    (gettext_lazy("Văn bản giao"), 16),
+    (gettext_lazy("Đơn vị chủ trì"), 28),
+    (gettext_lazy("Đơn vị phối hợp"), 40),
+    (gettext_lazy("Chương trình"), 30),
+    (gettext_lazy("Ngày bắt đầu"), 12),
+    (gettext_lazy("Thời hạn"), 16),
+    (gettext_lazy("Hạn cuối"), 12),
+    (gettext_lazy("Trạng thái"), 18),
+    (gettext_lazy("Quá hạn"), 9),
+    (gettext_lazy("Tiến độ (%)"), 10),
+    (gettext_lazy("Trọng số"), 9),
+    (gettext_lazy("Ngày hoàn thành"), 14),
+    (gettext_lazy("Sản phẩm"), 40),
+    (gettext_lazy("Văn bản sản phẩm"), 16),
+    (gettext_lazy("Nhiệm vụ cha (mã)"), 10),
 ]
 
 

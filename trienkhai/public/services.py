@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from trienkhai.audit.models import AuditEntry
 from trienkhai.audit.services import audit_record, diff, snapshot
@@ -441,10 +441,10 @@ def publishable_programmes(site: PublicSite):
 PROGRAMMES = Kind(
     model=ProgrammePublication, target="programme", field="indicators",
     publishable=publishable_programmes, items=lambda programme: programme.indicators.all(),
-    outside=_l("Chỉ công khai được chương trình của %(unit)s hoặc của đơn vị trực thuộc."),
-    no_summary=_l("Hãy viết vài dòng giới thiệu chương trình với người dân."),
-    wrong_item=_l("Chỉ chọn được chỉ tiêu của chính chương trình này."),
-    already=_l("Chương trình này đã được công khai trên trang."),
+    outside=gettext_lazy("Chỉ công khai được chương trình của %(unit)s hoặc của đơn vị trực thuộc."),
+    no_summary=gettext_lazy("Hãy viết vài dòng giới thiệu chương trình với người dân."),
+    wrong_item=gettext_lazy("Chỉ chọn được chỉ tiêu của chính chương trình này."),
+    already=gettext_lazy("Chương trình này đã được công khai trên trang."),
     shown=_shown_as("indicators", "name"), note=lambda p: f"chương trình “{p.title}”",
 )  # fmt: skip
 
@@ -481,12 +481,12 @@ SURVEYS = Kind(
     model=SurveyPublication, target="survey", field="questions",
     publishable=publishable_surveys,
     items=lambda survey: survey.questions.filter(kind__in=SHOWN_KINDS),
-    outside=_l(
+    outside=gettext_lazy(
         "Chỉ công khai được kết quả khảo sát đã nhận phiếu của %(unit)s hoặc đơn vị trực thuộc."
     ),
-    no_summary=_l("Hãy viết vài dòng giới thiệu cuộc khảo sát với người dân."),
-    wrong_item=_l("Chỉ chọn được câu hỏi có lựa chọn hoặc số của chính cuộc khảo sát này."),
-    already=_l("Kết quả cuộc khảo sát này đã được công khai trên trang."),
+    no_summary=gettext_lazy("Hãy viết vài dòng giới thiệu cuộc khảo sát với người dân."),
+    wrong_item=gettext_lazy("Chỉ chọn được câu hỏi có lựa chọn hoặc số của chính cuộc khảo sát này."),
+    already=gettext_lazy("Kết quả cuộc khảo sát này đã được công khai trên trang."),
     shown=_shown_as("questions", "text"), note=lambda s: f"kết quả khảo sát “{s.title}”",
 )  # fmt: skip
 
@@ -521,9 +521,9 @@ def publishable_documents(site: PublicSite):
 DOCUMENTS = Kind(
     model=DocumentPublication, target="document", field="files",
     publishable=publishable_documents, items=lambda document: document.files.all(),
-    outside=_l("Chỉ công khai được văn bản đã ban hành của %(unit)s hoặc đơn vị trực thuộc."),
-    wrong_item=_l("Chỉ chọn được tệp của chính văn bản này."),
-    already=_l("Văn bản này đã được công khai trên trang."),
+    outside=gettext_lazy("Chỉ công khai được văn bản đã ban hành của %(unit)s hoặc đơn vị trực thuộc."),
+    wrong_item=gettext_lazy("Chỉ chọn được tệp của chính văn bản này."),
+    already=gettext_lazy("Văn bản này đã được công khai trên trang."),
     shown=_shown_as("files", "original_name"), note=lambda d: f"văn bản {d.number_text}",
 )  # fmt: skip
 
@@ -560,13 +560,13 @@ def publishable_task_groups(site: PublicSite):
 TASK_GROUPS = Kind(
     model=TaskGroupPublication, target="task", field="tasks",
     publishable=publishable_task_groups, items=lambda task: task.subtasks.all(),
-    outside=_l(
+    outside=gettext_lazy(
         "Chỉ công khai được nhóm nhiệm vụ (nhiệm vụ có nhiệm vụ con) do %(unit)s hoặc đơn vị "
         "trực thuộc giao hay chủ trì."
     ),
-    no_summary=_l("Hãy viết vài dòng giới thiệu nhóm nhiệm vụ với người dân."),
-    wrong_item=_l("Chỉ chọn được nhiệm vụ con của chính nhiệm vụ này."),
-    already=_l("Nhóm nhiệm vụ này đã được công khai trên trang."),
+    no_summary=gettext_lazy("Hãy viết vài dòng giới thiệu nhóm nhiệm vụ với người dân."),
+    wrong_item=gettext_lazy("Chỉ chọn được nhiệm vụ con của chính nhiệm vụ này."),
+    already=gettext_lazy("Nhóm nhiệm vụ này đã được công khai trên trang."),
     shown=_shown_as("tasks", "title"), note=lambda t: f"nhóm nhiệm vụ “{t.title}”",
 )  # fmt: skip
 
@@ -608,10 +608,10 @@ def campaign_groups(campaign):
 CAMPAIGNS = Kind(
     model=CampaignPublication, target="campaign", field="target_groups",
     publishable=publishable_campaigns, items=campaign_groups,
-    outside=_l("Chỉ công khai được đợt quán triệt do %(unit)s hoặc đơn vị trực thuộc tổ chức."),
-    no_summary=_l("Hãy viết vài dòng giới thiệu đợt quán triệt với người dân."),
-    wrong_item=_l("Chỉ chọn được đối tượng của chính đợt quán triệt này."),
-    already=_l("Đợt quán triệt này đã được công khai trên trang."),
+    outside=gettext_lazy("Chỉ công khai được đợt quán triệt do %(unit)s hoặc đơn vị trực thuộc tổ chức."),
+    no_summary=gettext_lazy("Hãy viết vài dòng giới thiệu đợt quán triệt với người dân."),
+    wrong_item=gettext_lazy("Chỉ chọn được đối tượng của chính đợt quán triệt này."),
+    already=gettext_lazy("Đợt quán triệt này đã được công khai trên trang."),
     shown=_shown_as("target_groups", "name"), note=lambda c: f"đợt quán triệt “{c.title}”",
 )  # fmt: skip
 

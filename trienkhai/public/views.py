@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trienkhai.org import rules as org_rules
@@ -339,9 +339,9 @@ KINDS["programme"] = Kind(
     withdraw=services.programme_withdraw, publishable=services.publishable_programmes,
     listing="public:programmes", template="public/manage/programme_list.html",
     others=None, shown=selectors.public_programmes,
-    heading=_l("Công khai chương trình “%(title)s”"),
-    done=_l("Chương trình “%(title)s” đã được công khai."),
-    withdrawn=_l("Chương trình đã được gỡ khỏi trang công khai."),
+    heading=gettext_lazy("Công khai chương trình “%(title)s”"),
+    done=gettext_lazy("Chương trình “%(title)s” đã được công khai."),
+    withdrawn=gettext_lazy("Chương trình đã được gỡ khỏi trang công khai."),
     initial=lambda programme: {"summary": programme.description},
 )  # fmt: skip
 KINDS["survey"] = Kind(
@@ -349,18 +349,18 @@ KINDS["survey"] = Kind(
     ids="question_ids", publish=services.survey_publish, withdraw=services.survey_withdraw,
     publishable=services.publishable_surveys, listing="public:surveys",
     template="public/manage/survey_list.html", others=None, shown=selectors.public_surveys,
-    heading=_l("Công khai kết quả “%(title)s”"),
-    done=_l("Kết quả “%(title)s” đã được công khai."),
-    withdrawn=_l("Kết quả khảo sát đã được gỡ khỏi trang công khai."),
+    heading=gettext_lazy("Công khai kết quả “%(title)s”"),
+    done=gettext_lazy("Kết quả “%(title)s” đã được công khai."),
+    withdrawn=gettext_lazy("Kết quả khảo sát đã được gỡ khỏi trang công khai."),
 )  # fmt: skip
 KINDS["document"] = Kind(
     model=DocumentPublication, target="document", form=DocumentPublicationForm, chosen="files",
     ids="file_ids", publish=services.document_publish, withdraw=services.document_withdraw,
     publishable=services.publishable_documents, listing="public:documents",
     template="public/manage/document_list.html", others=_documents_found,
-    shown=selectors.public_documents, heading=_l("Công khai văn bản %(title)s"),
-    done=_l("Văn bản %(title)s đã được công khai."),
-    withdrawn=_l("Văn bản đã được gỡ khỏi trang công khai."),
+    shown=selectors.public_documents, heading=gettext_lazy("Công khai văn bản %(title)s"),
+    done=gettext_lazy("Văn bản %(title)s đã được công khai."),
+    withdrawn=gettext_lazy("Văn bản đã được gỡ khỏi trang công khai."),
     title=lambda document: document.number_text,
 )  # fmt: skip
 KINDS["task"] = Kind(
@@ -368,9 +368,9 @@ KINDS["task"] = Kind(
     ids="task_ids", publish=services.task_group_publish, withdraw=services.task_group_withdraw,
     publishable=services.publishable_task_groups, listing="public:task_groups",
     template="public/manage/task_group_list.html", others=_task_groups_found,
-    shown=selectors.public_task_groups, heading=_l("Công khai nhóm nhiệm vụ “%(title)s”"),
-    done=_l("Nhóm nhiệm vụ “%(title)s” đã được công khai."),
-    withdrawn=_l("Nhóm nhiệm vụ đã được gỡ khỏi trang công khai."),
+    shown=selectors.public_task_groups, heading=gettext_lazy("Công khai nhóm nhiệm vụ “%(title)s”"),
+    done=gettext_lazy("Nhóm nhiệm vụ “%(title)s” đã được công khai."),
+    withdrawn=gettext_lazy("Nhóm nhiệm vụ đã được gỡ khỏi trang công khai."),
     initial=lambda task: {"tasks": list(task.subtasks.values_list("pk", flat=True))},
 )  # fmt: skip
 KINDS["campaign"] = Kind(
@@ -378,9 +378,9 @@ KINDS["campaign"] = Kind(
     chosen="target_groups", ids="group_ids", publish=services.campaign_publish,
     withdraw=services.campaign_withdraw, publishable=services.publishable_campaigns,
     listing="public:campaigns", template="public/manage/campaign_list.html", others=None,
-    shown=selectors.public_campaigns, heading=_l("Công khai đợt quán triệt “%(title)s”"),
-    done=_l("Đợt quán triệt “%(title)s” đã được công khai."),
-    withdrawn=_l("Đợt quán triệt đã được gỡ khỏi trang công khai."),
+    shown=selectors.public_campaigns, heading=gettext_lazy("Công khai đợt quán triệt “%(title)s”"),
+    done=gettext_lazy("Đợt quán triệt “%(title)s” đã được công khai."),
+    withdrawn=gettext_lazy("Đợt quán triệt đã được gỡ khỏi trang công khai."),
     initial=lambda campaign: {
         "target_groups": list(services.campaign_groups(campaign).values_list("pk", flat=True))
     },
