@@ -4,8 +4,8 @@
 Loads the scenario into a new SQLite database (or uses DATABASE_URL's, loading what is missing),
 then times each public page of the City Committee's site through Django's test client, server
 side (middleware, queries, template), as a visitor without login: the home page, the post, each
-of the four programmes (their charts drawn on the first view, then kept), a search without
-diacritics and the Atom feed. The first view is timed once with an empty cache; then `--repeat`
+of the four programmes (their charts drawn on the first view, then kept), the dissemination's
+task group and campaign, a search without diacritics and the Atom feed. The first view is timed once with an empty cache; then `--repeat`
 runs give p50 and p95.
 
     python benchmarks/bench_public.py              # a new SQLite database in a temporary folder
@@ -59,6 +59,12 @@ def main(argv=None) -> int:
         pages[f"programme {n} ({publication.indicators.count()} indicators)"] = (
             f"/p/{site.slug}/chuong-trinh/{publication.pk}/"
         )
+    for publication in site.task_groups.order_by("pk"):
+        pages[f"task group ({publication.tasks.count()} subtasks)"] = (
+            f"/p/{site.slug}/nhiem-vu/{publication.pk}/"
+        )
+    for publication in site.campaigns.order_by("pk"):
+        pages["campaign (by ward)"] = f"/p/{site.slug}/quan-triet/{publication.pk}/"
     client = Client()
     client.get("/p/khong-co-trang-nay/")  # the process's first request: imports, templates
     cache.clear()
