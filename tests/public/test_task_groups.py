@@ -203,3 +203,16 @@ def test_the_page_speaks_english_to_a_visitor_who_chose_it(client, site, group, 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     text = client.get(url).content.decode()
     assert "Overall progress" in text and "1/1 tasks done" in text and "Done" in text
+
+
+def test_a_visitor_switches_the_site_to_english_and_back(client, site, group, admin_user):
+    shown = services.task_group_publish(actor=admin_user, site=site, task=group, summary="x")
+    url = reverse("public_site:task", args=[site.slug, shown.pk])
+    page = client.get(url).content.decode()
+    assert 'name="language" value="en"' in page and "Tiến độ chung" in page
+    response = client.post(reverse("set_language"), {"language": "en", "next": url})
+    assert response.status_code == 302 and response["Location"] == url
+    page = client.get(url).content.decode()
+    assert "Overall progress" in page and 'name="language" value="vi"' in page
+    client.post(reverse("set_language"), {"language": "vi", "next": url})
+    assert "Tiến độ chung" in client.get(url).content.decode()
