@@ -105,3 +105,38 @@ def test_who_may_open_the_document_pages(
         request, client, publication, persona, expected, name="document", listing="documents",
         target="document",
     )  # fmt: skip
+
+
+def test_the_home_page_lists_ten_documents_and_links_to_all_of_them(
+    client, tree, site, plan, admin_user
+):
+    for n in range(1, 12):
+        document = documents.document_register(
+            actor=None, owner_unit=tree.city, issuer_unit=tree.city, number_text=f"{n}-TB/ThU",
+            issued_on=dt.date(2021, 1, n), summary=f"Thông báo số {n}",
+        )  # fmt: skip
+        services.document_publish(actor=admin_user, site=site, document=document)
+    home = client.get(reverse("public_site:home", args=[site.slug])).content.decode()
+    assert ">11-TB/ThU<" in home and ">02-TB/ThU<" in home and ">01-TB/ThU<" not in home
+    every = reverse("public_site:documents", args=[site.slug])
+    assert every in home
+    page = client.get(every).content.decode()
+    assert all(f">{n:02}-TB/ThU<" in page for n in range(1, 12)) and ">07-KH/ThU<" not in page
+    services.document_publish(actor=admin_user, site=site, document=plan)
+    assert ">07-KH/ThU<" in client.get(every).content.decode()
+
+
+def test_the_site_search_finds_what_the_site_shows_besides_news(client, site, plan, admin_user):
+    services.document_publish(actor=admin_user, site=site, document=plan)
+    home = reverse("public_site:home", args=[site.slug])
+    found = client.get(home, {"q": "ke hoach quan triet"}).content.decode()
+    assert "07-KH/ThU: Kế hoạch học tập" in search_results(found)
+    assert search_results(client.get(home, {"q": "ngan sach"}).content.decode()) == ""
+
+
+def search_results(page: str) -> str:
+    """The part of the home page that lists the pages found, "" when none."""
+    if "Các trang có" not in page:
+        return ""
+    start = page.index("Các trang có")
+    return page[start : page.index("</ul>", start)]

@@ -217,7 +217,11 @@ def test_every_public_page_shows_only_what_was_published(client, tree, admin_use
         group_ids=[c.members.pk],
     )  # fmt: skip
 
-    pages = crawl(client, reverse("public_site:home", args=[site.slug]))
+    home = reverse("public_site:home", args=[site.slug])
+    pages = crawl(client, home)
+    # The site's search, for a word of every internal marker and of the public texts.
+    for q in ("mat", "cong khai", "nhiem vu", "quan triet"):
+        pages.update(crawl(client, f"{home}?q={q.replace(' ', '+')}"))
 
     leaks = {path: re.findall(rf".{{0,40}}{SECRET}.{{0,40}}", body) for path, body in pages.items()}
     assert {path: found for path, found in leaks.items() if found} == {}

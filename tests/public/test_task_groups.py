@@ -216,3 +216,15 @@ def test_a_visitor_switches_the_site_to_english_and_back(client, site, group, ad
     assert "Overall progress" in page and 'name="language" value="vi"' in page
     client.post(reverse("set_language"), {"language": "vi", "next": url})
     assert "Tiến độ chung" in client.get(url).content.decode()
+
+
+def test_the_site_search_finds_a_task_group_without_diacritics(client, site, group, admin_user):
+    services.task_group_publish(
+        actor=admin_user, site=site, task=group, summary="Học tập nghị quyết ở các phường."
+    )
+    home = reverse("public_site:home", args=[site.slug])
+    from tests.public.test_documents import search_results
+
+    found = search_results(client.get(home, {"q": "hoc tap nghi quyet"}).content.decode())
+    assert group.title in found and "(Nhiệm vụ)" in found
+    assert search_results(client.get(home, {"q": "giao thong"}).content.decode()) == ""

@@ -555,7 +555,9 @@ PAGES = {
     "public:campaign_new": lambda w: {"site_pk": w.campaign_site.pk},
     "public:campaign_edit": pk("campaign_shown"),
     "public_site:campaign": lambda w: {"slug": w.campaign_site.slug, "pk": w.campaign_shown.pk},
-    "public_site:home": lambda w: {"slug": w.site.slug},
+    # the demo's site: every kind of publication, found by the search below
+    "public_site:home": lambda w: {"slug": w.shown_site.slug},
+    "public_site:documents": lambda w: {"slug": w.document_site.slug},
     "public_site:post": lambda w: {"slug": w.site.slug, "post_slug": w.post.slug},
     "respond:enter": lambda w: {},
     "respond:form": lambda w: {"code": w.code.code},
@@ -569,6 +571,7 @@ QUERIES = {
     "public:documents": lambda w: "?q=a",
     "public:task_group_new": lambda w: f"?task={w.group_unshown.pk}",
     "public:task_groups": lambda w: "?q=a",
+    "public_site:home": lambda w: "?q=alert",  # every planted text: the site search lists them
     "public:campaign_new": lambda w: f"?campaign={w.campaign_unshown.pk}",
     "surveys:results_chart": lambda w: "?v=" + ",".join(["3"] * w.chart_question.choices.count()),
 }

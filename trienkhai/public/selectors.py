@@ -239,3 +239,42 @@ def public_campaign(site: PublicSite, pk: int):
     last = campaign.classes.filter(status=ClassStatus.HELD).aggregate(last=Max("updated_at"))
     publication.as_of = timezone.localdate(last["last"]) if last["last"] else None
     return publication
+
+
+def search_shown(site: PublicSite, q: str, limit: int = 50) -> list[dict]:
+    """What the site shows besides its news that matches every word of `q`, with or without
+    diacritics: programmes, task groups, campaigns and surveys by their name and introduction
+    (a site shows tens of them: folded here), documents by their number and summary (folded in
+    the database). Each as {kind (its heading on the home page), title, route, pk}."""
+    from django.utils.translation import gettext as _
+
+    words = fold(q).split()[:8]
+    if not words:
+        return []
+    found = []
+    for kind, route, publications, name in (
+        (
+            _("Chương trình hành động"),
+            "public_site:programme",
+            public_programmes(site),
+            "programme",
+        ),
+        (_("Nhiệm vụ"), "public_site:task", public_task_groups(site), "task"),
+        (_("Học tập, quán triệt"), "public_site:campaign", public_campaigns(site), "campaign"),
+        (_("Kết quả khảo sát"), "public_site:survey", public_surveys(site), "survey"),
+    ):
+        for publication in publications:
+            title = getattr(publication, name).title
+            text = fold(f"{title} {publication.summary}")
+            if all(word in text for word in words):
+                found.append({"kind": kind, "title": title, "route": route, "pk": publication.pk})
+    documents = site.documents.select_related("document")
+    for word in words:
+        documents = documents.filter(document__search_text__contains=word)
+    for publication in documents.order_by("-document__issued_on", "-pk")[:limit]:
+        document = publication.document
+        found.append({
+            "kind": _("Văn bản"), "title": f"{document.number_text}: {document.summary}",
+            "route": "public_site:document", "pk": publication.pk,
+        })  # fmt: skip
+    return found[:limit]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<slug:slug>/y-kien/<int:pk>/bao-cao/", views_public.comment_report, name="report"),
     path("<slug:slug>/anh/<int:pk>/", views_public.image, name="image"),
     path("<slug:slug>/khao-sat/<int:pk>/", views_public.survey, name="survey"),
+    path("<slug:slug>/van-ban/", views_public.documents, name="documents"),
     path("<slug:slug>/van-ban/<int:pk>/", views_public.document, name="document"),
     path("<slug:slug>/nhiem-vu/<int:pk>/", views_public.task_group, name="task"),
     path("<slug:slug>/quan-triet/<int:pk>/", views_public.campaign, name="campaign"),

@@ -23,6 +23,7 @@ from .forms import CommentForm
 from .models import Post, PublicComment
 
 PAGE_SIZE = 10
+HOME_DOCUMENTS = 10  # the latest on the home page; all of them on their own page
 
 
 def _site(slug: str):
@@ -46,6 +47,7 @@ def home(request, slug):
     posts = Paginator(selectors.public_posts(site, q=q, category=category), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    documents = list(selectors.public_documents(site)[: HOME_DOCUMENTS + 1])
     return render(
         request,
         "public/site/home.html",
@@ -53,11 +55,13 @@ def home(request, slug):
             "site": site,
             "posts": posts,
             "q": q,
+            "found": selectors.search_shown(site, q) if q else [],
             "category": category,
             "categories": site.categories.filter(posts__status="published").distinct(),
             "programmes": selectors.public_programmes(site),
             "surveys": selectors.public_surveys(site),
-            "documents": selectors.public_documents(site)[:10],
+            "documents": documents[:HOME_DOCUMENTS],
+            "more_documents": len(documents) > HOME_DOCUMENTS,
             "task_groups": selectors.public_task_groups(site),
             "campaigns": selectors.public_campaigns(site),
             "page_url": absolute(request, reverse("public_site:home", args=[site.slug])),
@@ -218,6 +222,22 @@ def campaign(request, slug, pk):
     """A dissemination campaign as the unit chose to show it: its documents and how many people
     of the chosen target groups the classes held have reached, by delegated unit."""
     return _shown_page(request, slug, pk, kind="campaign", select=selectors.public_campaign)
+
+
+@require_GET
+def documents(request, slug):
+    """Every document the site shows, newest issued first, 20 a page."""
+    site = _site(slug)
+    page = Paginator(selectors.public_documents(site), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/site/documents.html",
+        {
+            "site": site,
+            "documents": page,
+            "page_url": absolute(request, reverse("public_site:documents", args=[site.slug])),
+        },
+    )
 
 
 @require_GET
