@@ -144,3 +144,21 @@ def test_who_may_open_the_campaign_pages_of_the_citys_site(
         request, client, publication, persona, expected, name="campaign", listing="campaigns",
         target="campaign",
     )  # fmt: skip
+
+
+def test_the_units_come_a_page_at_a_time_with_the_total_over_all(
+    client, site, world, admin_user, monkeypatch
+):
+    from trienkhai.public import selectors
+
+    monkeypatch.setattr(selectors, "ROWS_PER_PAGE", 2)
+    shown = services.campaign_publish(
+        actor=admin_user, site=site, campaign=world.campaign, summary="x",
+        group_ids=[world.members.pk],
+    )  # fmt: skip
+    url = reverse("public_site:campaign", args=[site.slug, shown.pk])
+    first = client.get(url).content.decode()
+    assert "Đảng ủy Phường An Hội" in first and "Đảng ủy Phường Phú Khương" not in first
+    assert "71/180 (39%)" in first and "?page=2#ket-qua" in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert "Đảng ủy Phường Phú Khương" in second and "Đảng ủy Phường An Hội" not in second

@@ -228,3 +228,24 @@ def test_the_site_search_finds_a_task_group_without_diacritics(client, site, gro
     found = search_results(client.get(home, {"q": "hoc tap nghi quyet"}).content.decode())
     assert group.title in found and "(Nhiệm vụ)" in found
     assert search_results(client.get(home, {"q": "giao thong"}).content.decode()) == ""
+
+
+def test_a_large_group_comes_a_hundred_subtasks_a_page_with_counts_over_all(
+    client, tree, site, group, admin_user
+):
+    for n in range(102):
+        tasks.task_create(
+            actor=None, title=f"Việc số {n:03}", assigned_by=tree.city, lead_unit=tree.ward,
+            parent=group, deadline=dt.date(2030, 1, 1),
+        )  # fmt: skip
+    shown = services.task_group_publish(
+        actor=admin_user, site=site, task=group, summary="x",
+        task_ids=list(group.subtasks.values_list("pk", flat=True)),
+    )  # fmt: skip
+    url = reverse("public_site:task", args=[site.slug, shown.pk])
+    first = client.get(url).content.decode()
+    assert "1/105 nhiệm vụ đã hoàn thành, 104 đang thực hiện" in first
+    assert len(re.findall(r"<td>\d+%</td>", first)) == 100  # one progress cell a row
+    assert "Trang 1/2" in first and "?page=2#cac-nhiem-vu" in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert "Việc số 101" in second and "Việc số 000" not in second

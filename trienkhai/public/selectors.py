@@ -155,36 +155,44 @@ def public_task_groups(site: PublicSite):
     return site.task_groups.select_related("task__lead_unit").order_by("task__title")
 
 
-def public_task_group(site: PublicSite, pk: int):
-    """A task group shown on the site: the task, the subtasks chosen in deadline order, how many
-    are done, open and overdue, and the day of the latest change among them; None when not
-    shown there."""
+ROWS_PER_PAGE = 100  # of a task group's subtasks, of a campaign's units
+
+
+def public_task_group(site: PublicSite, pk: int, page=None):
+    """A task group shown on the site: the task, one page of the subtasks chosen in deadline
+    order, how many of them all are done, open and overdue, and the day of the latest change
+    among them; None when not shown there."""
+    from django.core.paginator import Paginator
+    from django.db.models import Count, Max, Q
     from django.utils import timezone
 
-    from trienkhai.plans.models import CLOSED_STATUSES, TaskStatus
+    from trienkhai.plans.models import OPEN_STATUSES, TaskStatus
 
     publication = site.task_groups.select_related("task__lead_unit").filter(pk=pk).first()
     if publication is None:
         return None
-    rows = list(
-        publication.tasks.select_related("lead_unit")
+    chosen = publication.tasks.all()
+    today = timezone.localdate()
+    is_open = Q(status__in=sorted(OPEN_STATUSES))
+    counts = chosen.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE])),
+        open=Count("pk", filter=is_open),
+        overdue=Count("pk", filter=is_open & Q(deadline_end__lt=today)),
+        changed=Max("updated_at"),
+    )
+    changed = max(filter(None, [publication.task.updated_at, counts.pop("changed")]))
+    publication.counts = counts
+    publication.as_of = timezone.localdate(changed)
+    publication.rows = Paginator(
+        chosen.select_related("lead_unit")
         .only(
             "id", "title", "lead_unit__name", "deadline", "deadline_precision", "deadline_end",
-            "status", "progress", "completed_on", "updated_at",
+            "status", "progress", "completed_on",
         )
-        .order_by("deadline_end", "id")
-    )  # fmt: skip
-    today = timezone.localdate()
-    done = {TaskStatus.DONE, TaskStatus.DONE_LATE}
-    publication.rows = rows
-    publication.counts = {
-        "total": len(rows),
-        "done": sum(r.status in done for r in rows),
-        "open": sum(r.status not in CLOSED_STATUSES for r in rows),
-        "overdue": sum(r.is_overdue(today) for r in rows),
-    }
-    changed = [r.updated_at for r in [publication.task, *rows]]
-    publication.as_of = timezone.localdate(max(changed))
+        .order_by("deadline_end", "id"),
+        ROWS_PER_PAGE,
+    ).get_page(page)  # fmt: skip
     return publication
 
 
@@ -192,10 +200,12 @@ def public_campaigns(site: PublicSite):
     return site.campaigns.select_related("campaign__owner_unit").order_by("-published_at")
 
 
-def public_campaign(site: PublicSite, pk: int):
+def public_campaign(site: PublicSite, pk: int, page=None):
     """A campaign shown on the site: its issued documents, and the people of the chosen target
-    groups expected and reached, in total and by delegated unit, counted from the classes held;
-    with the day of the latest change of a class held. None when not shown there."""
+    groups expected and reached, in total and by delegated unit (one page of units), counted
+    from the classes held; with the day of the latest change of a class held. None when not
+    shown there."""
+    from django.core.paginator import Paginator
     from django.db.models import Max
     from django.utils import timezone
 
@@ -225,7 +235,7 @@ def public_campaign(site: PublicSite, pk: int):
 
     publication.groups = groups
     publication.total = shown(matrix.total)
-    publication.rows = [shown(row) for row in matrix.rows]
+    publication.rows = Paginator([shown(row) for row in matrix.rows], ROWS_PER_PAGE).get_page(page)
     documents = list(
         campaign.documents.filter(status__in=ISSUED_STATES).order_by("issued_on", "id")
     )

@@ -171,11 +171,12 @@ def comment_report(request, slug, pk):
     return redirect(target + "?da-bao-cao=1#y-kien")
 
 
-def _shown_page(request, slug, pk, *, kind: str, select, **extra):
+def _shown_page(request, slug, pk, *, kind: str, select, paged=False, **extra):
     """The page of a thing shown on an open site (`kind`: its name in the template and the
-    route, "document" for public_site:document), or a 404 when the site does not show it."""
+    route, "document" for public_site:document; `paged`: its rows come a page at a time,
+    ?page=), or a 404 when the site does not show it."""
     site = _site(slug)
-    publication = select(site, pk)
+    publication = select(site, pk, **({"page": request.GET.get("page")} if paged else {}))
     if publication is None:
         raise Http404
     return render(
@@ -214,14 +215,18 @@ def document(request, slug, pk):
 def task_group(request, slug, pk):
     """A group of tasks as the unit chose to show it: the subtasks chosen, each with its lead
     unit, deadline, status and progress, as of the latest change among them."""
-    return _shown_page(request, slug, pk, kind="task", select=selectors.public_task_group)
+    return _shown_page(
+        request, slug, pk, kind="task", select=selectors.public_task_group, paged=True
+    )
 
 
 @require_GET
 def campaign(request, slug, pk):
     """A dissemination campaign as the unit chose to show it: its documents and how many people
     of the chosen target groups the classes held have reached, by delegated unit."""
-    return _shown_page(request, slug, pk, kind="campaign", select=selectors.public_campaign)
+    return _shown_page(
+        request, slug, pk, kind="campaign", select=selectors.public_campaign, paged=True
+    )
 
 
 @require_GET
