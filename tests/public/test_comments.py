@@ -204,3 +204,30 @@ def test_a_programmes_page_inside_counts_its_public_feedback_by_week_and_theme(
     assert "Ý kiến người dân trên trang công khai" in text
     assert "3 ý kiến: 3 đang hiện, 0 chờ duyệt." in text
     assert "“đèn đường” — 3 ý kiến" in text
+
+
+def test_the_units_editors_are_told_once_a_day_that_comments_wait(
+    site, post, propaganda_officer, city_secretary, viewer, mailoutbox,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    from trienkhai.notifications.models import Notification
+
+    propaganda_officer.email = "tuyengiao@example.vn"
+    propaganda_officer.save()
+    city_secretary.email = ""
+    city_secretary.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mail leaves on commit
+        for n in range(3):
+            comments.comment_submit(
+                site=site, post=post, name="Dân", body=f"Ý kiến số {n}", address=f"10.0.0.{n}"
+            )
+    told = Notification.objects.filter(url=reverse("public:comments", args=[site.pk]))
+    assert sorted(told.values_list("user__username", flat=True)) == sorted(
+        [propaganda_officer.username, city_secretary.username]
+    )  # the editor and the manager of the city, once each; not the viewer
+    assert "có ý kiến của người dân cần xem" in told.first().text
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["tuyengiao@example.vn"], "Ý kiến người dân cần xem")
+    ]
+    comments.comment_report(comment=PublicComment.objects.filter(site=site).first())
+    assert told.count() == 2  # the same day: no second notice

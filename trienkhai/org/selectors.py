@@ -179,3 +179,16 @@ def search_people(user, query: str, *, limit: int = 50) -> QuerySet[Person]:
     for word in key.split():
         qs = qs.filter(name_folded__contains=word)
     return qs.select_related("home_unit")[:limit]
+
+
+def unit_editors(unit: Unit):
+    """Active accounts that edit or manage `unit` itself: who is told about work given to it,
+    or about what citizens wrote to its public site."""
+    from django.contrib.auth import get_user_model
+
+    from .models import Access, AccessRole
+
+    users = Access.objects.filter(
+        unit=unit, role__in=[AccessRole.EDITOR, AccessRole.MANAGER]
+    ).values("user_id")
+    return get_user_model().objects.filter(pk__in=users, is_active=True).order_by("pk")

@@ -20,7 +20,8 @@ from trienkhai.documents import rules as document_rules
 from trienkhai.lib.dates import format_vi, period_end
 from trienkhai.notifications.services import notify
 from trienkhai.org import rules as org_rules
-from trienkhai.org.models import Access, AccessRole, Unit
+from trienkhai.org.models import Unit
+from trienkhai.org.selectors import unit_editors
 from trienkhai.plans.models import Precision
 
 from . import rules
@@ -257,16 +258,6 @@ def quota_set(*, actor, campaign: Campaign, values: dict) -> int:
 
 
 # --- delegations --------------------------------------------------------------------------------
-def unit_editors(unit: Unit):
-    """Active accounts that edit or manage `unit` itself: who is told about work given to it."""
-    from django.contrib.auth import get_user_model
-
-    users = Access.objects.filter(
-        unit=unit, role__in=[AccessRole.EDITOR, AccessRole.MANAGER]
-    ).values("user_id")
-    return get_user_model().objects.filter(pk__in=users, is_active=True).order_by("pk")
-
-
 def _campaign_url(campaign: Campaign) -> str:
     return reverse("outreach:campaign", args=[campaign.pk])
 

@@ -108,7 +108,7 @@ def comment_submit(
     ).exists():
         raise _refused(_("Ý kiến này đã được gửi. Cảm ơn bạn."))
     shown_at_once = site.moderation == PublicSite.Moderation.AFTER
-    return PublicComment.objects.create(
+    comment = PublicComment.objects.create(
         site=site,
         post=post,
         programme=publication,
@@ -121,6 +121,8 @@ def comment_submit(
         client_key=client_key,
         body_key=body_key,
     )
+    tell_editors(site)
+    return comment
 
 
 def comment_report(*, comment: PublicComment) -> None:
@@ -129,6 +131,27 @@ def comment_report(*, comment: PublicComment) -> None:
     PublicComment.objects.filter(pk=comment.pk).update(
         reports=comment.reports + 1, needs_review=True
     )
+    tell_editors(comment.site)
+
+
+def tell_editors(site: PublicSite) -> None:
+    """Tell the editors of the site's unit that comments wait for them: one notice (and e-mail)
+    a day per site, however many comments come, so a busy day is not a flood."""
+    from django.urls import reverse
+
+    from trienkhai.notifications.services import notify
+    from trienkhai.org.selectors import unit_editors
+
+    day = timezone.localdate()
+    text = _("Trang công khai “%(site)s” có ý kiến của người dân cần xem.") % {"site": site.title}
+    for user in unit_editors(site.unit):
+        notify(
+            user=user,
+            text=text,
+            url=reverse("public:comments", args=[site.pk]),
+            key=f"public-comments:{site.pk}:{user.pk}:{day.isoformat()}",
+            email_subject=_("Ý kiến người dân cần xem"),
+        )
 
 
 def _check(actor, comment: PublicComment) -> PublicComment:
