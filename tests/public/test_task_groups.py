@@ -249,3 +249,17 @@ def test_a_large_group_comes_a_hundred_subtasks_a_page_with_counts_over_all(
     assert "Trang 1/2" in first and "?page=2#cac-nhiem-vu" in first
     second = client.get(url, {"page": 2}).content.decode()
     assert "Việc số 101" in second and "Việc số 000" not in second
+
+
+def test_overdue_subtasks_are_counted_only_when_there_are_some(client, site, group, admin_user):
+    shown = services.task_group_publish(
+        actor=admin_user, site=site, task=group, summary="x", task_ids=[group.ward.pk]
+    )
+    url = reverse("public_site:task", args=[site.slug, shown.pk])
+    assert "quá hạn" not in client.get(url).content.decode()  # the ward's task is done
+    services.task_group_publish(
+        actor=admin_user, site=site, task=group, summary="x", publication=shown,
+        revision=shown.revision, task_ids=[group.ward.pk, group.cell.pk],
+    )  # fmt: skip
+    # the cell's task was due on 30-9-2020 and is not started
+    assert "Trong đó 1 nhiệm vụ đã quá hạn." in client.get(url).content.decode()
