@@ -114,7 +114,7 @@ def test_a_unit_publishes_and_a_citizen_reads(
     citizen.goto("/p/thanh-uy-ben-tre/")
     expect(citizen.get_by_role("heading", name="Tin tức")).to_be_visible()
     check_accessibility(citizen)
-    citizen.get_by_label("Tìm tin").fill("quan triet 250")
+    citizen.get_by_label("Tìm trên trang").fill("quan triet 250")
     citizen.get_by_role("button", name="Tìm").click()
     expect(citizen.get_by_role("link", name=TITLE)).to_be_visible()
     expect(citizen.get_by_text("Bản nháp nội bộ")).to_have_count(0)
