@@ -63,6 +63,8 @@ def crawl(client, start: str) -> dict[str, str]:
             continue
         body = response.content.decode()
         seen[path] = body
+        if "<urlset" in body:  # the sitemap: every page it lists must be public too
+            queue += re.findall(r"<loc>([^<]+)</loc>", body)
         if "html" in response["Content-Type"]:
             parser = Links()
             parser.feed(body)
@@ -235,6 +237,7 @@ def test_every_public_page_shows_only_what_was_published(client, tree, admin_use
     assert any(path.startswith("/p/thanh-uy/tin/") for path in pages)
     assert any("chuyen-muc=" in path for path in pages) and any("page=2" in path for path in pages)
     assert reverse("public_site:feed", args=[site.slug]) in pages
+    assert reverse("public_site:sitemap", args=[site.slug]) in pages
     assert "Kế hoạch công khai" in everything and "noi-bo.pdf" not in everything
     assert any(path.endswith(f"/tep/{shown_file.pk}/") for path in pages)
     assert "Cần chọn người có đức, có tài" not in everything  # a written answer

@@ -7,6 +7,7 @@ launch of plan 07-KH/ThU; a second post stays a draft.
 """
 
 import datetime as dt
+import re
 from xml.etree import ElementTree
 
 import pytest
@@ -294,3 +295,15 @@ def test_the_pages_speak_english_when_chosen(
         {"title": "x", "summary": "", "body": "x", "author_name": "x", "categories": "!!!"},
     )
     assert "A category name needs letters or digits." in refused.content.decode()
+
+
+def test_the_sitemap_lists_the_public_pages_only(client, site, launch, propaganda_officer):
+    draft = services.post_save(
+        actor=propaganda_officer, site=site, title="Bản nháp", body="x", author_name="VP"
+    )
+    response = client.get(reverse("public_site:sitemap", args=[site.slug]))
+    xml = response.content.decode()
+    assert response["Content-Type"].startswith("application/xml")
+    assert f"/p/{site.slug}/tin/{launch.slug}/</loc>" in xml
+    assert draft.slug not in xml
+    assert re.search(rf"<loc>https?://[^<]+/p/{site.slug}/</loc>", xml)  # TRIENKHAI_SITE_URL

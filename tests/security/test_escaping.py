@@ -656,6 +656,7 @@ NOT_PAGES = {
     "public_site:image": "image file",
     "public_site:report": "POST only",
     "public_site:feed": "Atom (XML escaped by Django's feed writer; tests/public checks it)",
+    "public_site:sitemap": "XML of addresses and dates only (slugs and numbers, no free text)",
 }
 SKIPPED_NAMESPACES = {"admin", "api"}  # Django's admin; the API answers JSON only
 

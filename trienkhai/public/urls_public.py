@@ -9,6 +9,7 @@ app_name = "public_site"
 urlpatterns = [
     path("<slug:slug>/", views_public.home, name="home"),
     path("<slug:slug>/feed.atom", views_public.feed, name="feed"),
+    path("<slug:slug>/sitemap.xml", views_public.sitemap, name="sitemap"),
     path("<slug:slug>/tin/<slug:post_slug>/", views_public.post, name="post"),
     path("<slug:slug>/chuong-trinh/<int:pk>/", views_public.programme, name="programme"),
     path("<slug:slug>/y-kien/<int:pk>/bao-cao/", views_public.comment_report, name="report"),

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -279,6 +280,37 @@ def image(request, slug, pk):
     site = _site(slug)
     found = get_object_or_404(PostImage, pk=pk, post__site=site, post__status=Post.Status.PUBLISHED)
     return image_response(found)
+
+
+@require_GET
+def sitemap(request, slug):
+    """Every page of the site, for search engines: the home page, the published posts, the
+    programmes, task groups, campaigns, survey results and documents shown, the documents list."""
+    site = _site(slug)
+    pages = [(reverse("public_site:home", args=[site.slug]), None)]
+    pages += [
+        (reverse("public_site:post", args=[site.slug, p.slug]), p.published_on)
+        for p in selectors.public_posts(site).only("slug", "published_on")
+    ]
+    shown = (
+        ("public_site:programme", site.programmes),
+        ("public_site:task", site.task_groups),
+        ("public_site:campaign", site.campaigns),
+        ("public_site:survey", site.surveys),
+        ("public_site:document", site.documents),
+    )
+    for route, publications in shown:
+        pages += [
+            (reverse(route, args=[site.slug, pk]), timezone.localdate(changed))
+            for pk, changed in publications.order_by("pk").values_list("pk", "updated_at")
+        ]
+    pages.append((reverse("public_site:documents", args=[site.slug]), None))
+    return render(
+        request,
+        "public/site/sitemap.xml",
+        {"pages": [(absolute(request, path), day) for path, day in pages]},
+        content_type="application/xml; charset=utf-8",
+    )
 
 
 class PostsFeed(Feed):
