@@ -162,3 +162,17 @@ def test_the_units_come_a_page_at_a_time_with_the_total_over_all(
     assert "71/180 (39%)" in first and "?page=2#ket-qua" in first
     second = client.get(url, {"page": 2}).content.decode()
     assert "Đảng ủy Phường Phú Khương" in second and "Đảng ủy Phường An Hội" not in second
+
+
+def test_the_campaign_page_inside_says_where_the_public_sees_it(login, site, world, admin_user):
+    inside = reverse("outreach:campaign", args=[world.campaign.pk])
+    editor = login(admin_user)
+    assert "Đang công khai trên" not in editor.get(inside).content.decode()
+    services.campaign_publish(actor=admin_user, site=site, campaign=world.campaign, summary="x")
+    text = editor.get(inside).content.decode()
+    assert "Đang công khai trên:" in text and reverse("public_site:home", args=[site.slug]) in text
+    services.site_save(
+        actor=admin_user, unit=site.unit, site=site, slug=site.slug, title=site.title,
+        is_open=False,
+    )  # fmt: skip
+    assert "(trang đang đóng)" in editor.get(inside).content.decode()

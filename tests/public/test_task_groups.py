@@ -263,3 +263,12 @@ def test_overdue_subtasks_are_counted_only_when_there_are_some(client, site, gro
     )  # fmt: skip
     # the cell's task was due on 30-9-2020 and is not started
     assert "Trong đó 1 nhiệm vụ đã quá hạn." in client.get(url).content.decode()
+
+
+def test_the_task_page_inside_says_where_the_public_sees_it(login, site, group, admin_user):
+    editor = login(admin_user)
+    inside = reverse("plans:task", args=[group.pk])
+    assert "Đang công khai trên" not in editor.get(inside).content.decode()
+    services.task_group_publish(actor=admin_user, site=site, task=group, summary="x")
+    page = editor.get(inside).content.decode()
+    assert "Đang công khai trên:" in page and reverse("public_site:home", args=[site.slug]) in page
