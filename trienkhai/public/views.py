@@ -3,7 +3,7 @@ publishing them. Thin: fetch what the user may see (404 otherwise), check what t
 (403 otherwise), call a service, render."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -300,9 +300,11 @@ class Kind:
     title: Callable = lambda thing: thing.title
 
 
-def _not_shown(kind: Kind, order: str, limit: int = 100):
+def _not_shown(publishable: Callable, order: str, limit: int = 100) -> Callable:
+    """What the list offers: the things the site may show and does not yet, in `order`."""
+
     def others(site, request):
-        qs = kind.publishable(site).exclude(publications__site=site)
+        qs = publishable(site).exclude(publications__site=site)
         return {"others": qs.select_related("owner_unit").order_by(order)[:limit]}
 
     return others
@@ -338,7 +340,7 @@ KINDS["programme"] = Kind(
     chosen="indicators", ids="indicator_ids", publish=services.programme_publish,
     withdraw=services.programme_withdraw, publishable=services.publishable_programmes,
     listing="public:programmes", template="public/manage/programme_list.html",
-    others=None, shown=selectors.public_programmes,
+    others=_not_shown(services.publishable_programmes, "title"), shown=selectors.public_programmes,
     heading=gettext_lazy("Công khai chương trình “%(title)s”"),
     done=gettext_lazy("Chương trình “%(title)s” đã được công khai."),
     withdrawn=gettext_lazy("Chương trình đã được gỡ khỏi trang công khai."),
@@ -348,7 +350,8 @@ KINDS["survey"] = Kind(
     model=SurveyPublication, target="survey", form=SurveyPublicationForm, chosen="questions",
     ids="question_ids", publish=services.survey_publish, withdraw=services.survey_withdraw,
     publishable=services.publishable_surveys, listing="public:surveys",
-    template="public/manage/survey_list.html", others=None, shown=selectors.public_surveys,
+    template="public/manage/survey_list.html",
+    others=_not_shown(services.publishable_surveys, "-created_at"), shown=selectors.public_surveys,
     heading=gettext_lazy("Công khai kết quả “%(title)s”"),
     done=gettext_lazy("Kết quả “%(title)s” đã được công khai."),
     withdrawn=gettext_lazy("Kết quả khảo sát đã được gỡ khỏi trang công khai."),
@@ -377,17 +380,15 @@ KINDS["campaign"] = Kind(
     model=CampaignPublication, target="campaign", form=CampaignPublicationForm,
     chosen="target_groups", ids="group_ids", publish=services.campaign_publish,
     withdraw=services.campaign_withdraw, publishable=services.publishable_campaigns,
-    listing="public:campaigns", template="public/manage/campaign_list.html", others=None,
-    shown=selectors.public_campaigns, heading=gettext_lazy("Công khai đợt quán triệt “%(title)s”"),
+    listing="public:campaigns", template="public/manage/campaign_list.html",
+    others=_not_shown(services.publishable_campaigns, "-id"), shown=selectors.public_campaigns,
+    heading=gettext_lazy("Công khai đợt quán triệt “%(title)s”"),
     done=gettext_lazy("Đợt quán triệt “%(title)s” đã được công khai."),
     withdrawn=gettext_lazy("Đợt quán triệt đã được gỡ khỏi trang công khai."),
     initial=lambda campaign: {
         "target_groups": list(services.campaign_groups(campaign).values_list("pk", flat=True))
     },
 )  # fmt: skip
-for _kind, _order in (("programme", "title"), ("survey", "-created_at"), ("campaign", "-id")):
-    if KINDS[_kind].others is None:
-        KINDS[_kind] = replace(KINDS[_kind], others=_not_shown(KINDS[_kind], _order))
 
 
 def _publication_for(user, kind: Kind, pk: int):
