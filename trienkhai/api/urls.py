@@ -42,4 +42,5 @@ urlpatterns = [
     path("", include("trienkhai.api.urls_outreach")),
     path("", include("trienkhai.api.urls_surveys")),
     path("", include("trienkhai.api.urls_exchange")),
+    path("", include("trienkhai.api.urls_public")),
 ]

@@ -1,0 +1,320 @@
+"""Public sites through the API: a unit's sites, their posts (drafts too), what they show of the
+product, and citizens' comments to moderate.
+
+Thin, like the pages (public.views): a site the user may not even see is a 404, one they see but
+may not write is a 403 (its settings need the right to manage the unit); every write goes
+through public.services or public.comments, which check what the values mean and audit."""
+
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins
+from rest_framework.response import Response
+
+from trienkhai.org import rules as org_rules
+from trienkhai.org.models import Unit
+from trienkhai.public import comments, rules, services
+from trienkhai.public.models import Post, PublicComment, PublicSite
+
+from .conventions import ApiView, etag_of, idempotent_create, revision_from, stale
+from .errors import ApiError
+from .serializers_public import (
+    PublicationOut,
+    PublicCommentActionIn,
+    PublicCommentOut,
+    PublicPostIn,
+    PublicPostOut,
+    PublicPublishIn,
+    PublicSiteIn,
+    PublicSiteOut,
+)
+
+
+def _site(user, pk: int, *, manage: bool = False) -> PublicSite:
+    """The site when the user may write its posts (or, with `manage`, change its settings)."""
+    site = get_object_or_404(PublicSite.objects.select_related("unit"), pk=pk)
+    if not org_rules.can_view_unit(user, site.unit):
+        raise Http404
+    if manage and not rules.can_manage_site(user, site.unit):
+        raise ApiError(403, "forbidden", _("Bạn cần quyền quản lý đơn vị để đổi cài đặt trang."))
+    if not rules.can_write(user, site):
+        raise ApiError(403, "forbidden", _("Bạn không có quyền viết cho trang công khai này."))
+    return site
+
+
+def _check_revision(wanted: int, current: int) -> None:
+    if wanted != current:
+        raise stale()
+
+
+# --- sites --------------------------------------------------------------------------------------
+class SiteList(mixins.ListModelMixin, ApiView):
+    """The public sites whose posts you write; POST opens a unit's site (its managers;
+    Idempotency-Key honoured)."""
+
+    serializer_class = PublicSiteOut
+
+    def get_queryset(self):
+        return rules.sites_for(self.request.user, PublicSite.objects.select_related("unit"))
+
+    @extend_schema(operation_id="public_sites_list")
+    def get(self, request):
+        return self.list(request)
+
+    @extend_schema(request=PublicSiteIn, responses={201: PublicSiteOut})
+    def post(self, request):
+        user = request.user
+        incoming = PublicSiteIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        data.pop("revision", None)
+        unit = Unit.objects.filter(pk=data.pop("unit", None)).first()
+        if unit is None or not org_rules.can_view_unit(user, unit):
+            raise ApiError(400, "invalid", _("Hãy chọn một đơn vị bạn được xem."), "unit")
+        if not rules.can_manage_site(user, unit):
+            raise ApiError(
+                403, "forbidden", _("Bạn cần quyền quản lý đơn vị để mở trang công khai.")
+            )
+
+        def create():
+            site = services.site_save(actor=user, unit=unit, **data)
+            return PublicSiteOut(site).data, reverse("api:public_site", args=[site.pk])
+
+        return idempotent_create(request, "public_sites", create)
+
+
+class SiteDetail(ApiView):
+    """A site: its address, name, introduction, how comments are moderated, open or closed.
+    PATCH changes them (those who manage the unit; If-Match or `revision`)."""
+
+    serializer_class = PublicSiteOut
+
+    def get(self, request, pk: int):
+        site = _site(request.user, pk)
+        return Response(PublicSiteOut(site).data, headers={"ETag": etag_of(site)})
+
+    @extend_schema(request=PublicSiteIn(partial=True), responses={200: PublicSiteOut})
+    def patch(self, request, pk: int):
+        site = _site(request.user, pk, manage=True)
+        wanted = revision_from(request, site)
+        incoming = PublicSiteIn(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        data = {field: getattr(site, field) for field in services.SITE_FIELDS}
+        data.update(incoming.validated_data)
+        data.pop("revision", None)
+        data.pop("unit", None)
+        _check_revision(wanted, site.revision)
+        site = services.site_save(
+            actor=request.user, unit=site.unit, site=site, revision=wanted, **data
+        )
+        return Response(PublicSiteOut(site).data, headers={"ETag": etag_of(site)})
+
+
+# --- posts --------------------------------------------------------------------------------------
+def _post(user, pk: int) -> Post:
+    post = get_object_or_404(Post.objects.select_related("site__unit"), pk=pk)
+    _site(user, post.site_id)
+    return post
+
+
+class PostList(mixins.ListModelMixin, ApiView):
+    """A site's posts, drafts included, newest first; POST writes a draft."""
+
+    serializer_class = PublicPostOut
+
+    def get_queryset(self):
+        site = _site(self.request.user, self.kwargs["pk"])
+        return site.posts.select_related("site").prefetch_related("categories")
+
+    @extend_schema(operation_id="public_site_posts_list")
+    def get(self, request, pk: int):
+        return self.list(request)
+
+    @extend_schema(request=PublicPostIn, responses={201: PublicPostOut})
+    def post(self, request, pk: int):
+        site = _site(request.user, pk)
+        incoming = PublicPostIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        data.pop("revision", None)
+        names = data.pop("categories", [])
+
+        def create():
+            post = services.post_save(actor=request.user, site=site, category_names=names, **data)
+            return PublicPostOut(post).data, reverse("api:public_post", args=[post.pk])
+
+        return idempotent_create(request, f"public_site_posts:{site.pk}", create)
+
+
+class PostDetail(ApiView):
+    """A post; PATCH corrects it (a published post changes at once on the site)."""
+
+    serializer_class = PublicPostOut
+
+    def get(self, request, pk: int):
+        post = _post(request.user, pk)
+        return Response(PublicPostOut(post).data, headers={"ETag": etag_of(post)})
+
+    @extend_schema(request=PublicPostIn(partial=True), responses={200: PublicPostOut})
+    def patch(self, request, pk: int):
+        post = _post(request.user, pk)
+        wanted = revision_from(request, post)
+        incoming = PublicPostIn(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        data = {f: getattr(post, f) for f in ("title", "summary", "body", "author_name")}
+        data.update(incoming.validated_data)
+        data.pop("revision", None)
+        names = data.pop("categories", None)
+        if names is None:
+            names = list(post.categories.values_list("name", flat=True))
+        _check_revision(wanted, post.revision)
+        post = services.post_save(
+            actor=request.user, site=post.site, post=post, revision=wanted,
+            category_names=names, **data,
+        )  # fmt: skip
+        return Response(PublicPostOut(post).data, headers={"ETag": etag_of(post)})
+
+
+class PostPublish(ApiView):
+    """Show the post to the public, dated `published_on` (today when left out)."""
+
+    serializer_class = PublicPostOut
+
+    @extend_schema(request=PublicPublishIn, responses={200: PublicPostOut})
+    def post(self, request, pk: int):
+        post = _post(request.user, pk)
+        incoming = PublicPublishIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        post = services.post_publish(
+            actor=request.user, post=post, published_on=incoming.validated_data.get("published_on")
+        )
+        return Response(PublicPostOut(post).data, headers={"ETag": etag_of(post)})
+
+
+class PostWithdraw(ApiView):
+    """Take the post off the public site; it stays as a draft."""
+
+    serializer_class = PublicPostOut
+
+    @extend_schema(request=None, responses={200: PublicPostOut})
+    def post(self, request, pk: int):
+        post = services.post_withdraw(actor=request.user, post=_post(request.user, pk))
+        return Response(PublicPostOut(post).data, headers={"ETag": etag_of(post)})
+
+
+# --- what a site shows of the product -------------------------------------------------------------
+class PublicationList(ApiView):
+    """What the site shows besides its news: programmes, survey results, documents, task groups
+    and campaigns, each with the ids of the items chosen (indicators, questions, files,
+    subtasks, target groups). Publishing them is done on the site's pages."""
+
+    serializer_class = PublicationOut
+    pagination_class = None
+
+    @extend_schema(operation_id="public_site_publications_list")
+    def get(self, request, pk: int):
+        site = _site(request.user, pk)
+        shown = []
+        for kind, publications, items, title in (
+            (services.PROGRAMMES, site.programmes, "indicators", lambda t: t.title),
+            (services.SURVEYS, site.surveys, "questions", lambda t: t.title),
+            (services.DOCUMENTS, site.documents, "files", lambda t: t.number_text),
+            (services.TASK_GROUPS, site.task_groups, "tasks", lambda t: t.title),
+            (services.CAMPAIGNS, site.campaigns, "target_groups", lambda t: t.title),
+        ):
+            target = kind.target
+            for p in publications.select_related(target).prefetch_related(items).order_by("pk"):
+                shown.append({
+                    "kind": target, "id": p.pk, "target": getattr(p, f"{target}_id"),
+                    "title": title(getattr(p, target)), "summary": p.summary,
+                    "items": sorted(i.pk for i in getattr(p, items).all()),
+                    "address": reverse(f"public_site:{target}", args=[site.slug, p.pk]),
+                    "revision": p.revision,
+                })  # fmt: skip
+        return Response(PublicationOut(shown, many=True).data)
+
+
+# --- citizens' comments -------------------------------------------------------------------------
+QUEUES = {
+    "needs_review": {"needs_review": True},
+    "published": {"status": PublicComment.Status.PUBLISHED},
+    "pending": {"status": PublicComment.Status.PENDING},
+    "rejected": {"status": PublicComment.Status.REJECTED},
+}
+
+
+def _comment(user, pk: int) -> PublicComment:
+    comment = get_object_or_404(PublicComment.objects.select_related("site__unit"), pk=pk)
+    _site(user, comment.site_id)
+    return comment
+
+
+class CommentList(mixins.ListModelMixin, ApiView):
+    """The site's comments in one queue (`needs_review`, the default: new and reported ones;
+    or `published`, `pending`, `rejected`), with the writer's contact, for the unit only."""
+
+    serializer_class = PublicCommentOut
+
+    def get_queryset(self):
+        site = _site(self.request.user, self.kwargs["pk"])
+        queue = self.request.query_params.get("queue") or "needs_review"
+        if queue not in QUEUES:
+            raise ApiError(
+                400, "invalid",
+                _("“queue” phải là một trong: %(values)s.") % {"values": ", ".join(QUEUES)},
+                "queue",
+            )  # fmt: skip
+        return site.comments.filter(**QUEUES[queue])
+
+    @extend_schema(
+        operation_id="public_site_comments_list",
+        parameters=[OpenApiParameter("queue", str, enum=list(QUEUES))],
+    )
+    def get(self, request, pk: int):
+        return self.list(request)
+
+
+ACTIONS = {
+    "approve": lambda actor, comment, data: comments.comment_approve(actor=actor, comment=comment),
+    "reject": lambda actor, comment, data: comments.comment_reject(
+        actor=actor, comment=comment, reason=data.get("reason", "")
+    ),
+    "reply": lambda actor, comment, data: comments.comment_reply(
+        actor=actor, comment=comment, reply=data.get("reply", "")
+    ),
+}
+
+
+class CommentAct(ApiView):
+    """Moderate a comment: `approve` (it shows), `reject` (with a `reason`), `reply` (the unit's
+    answer shown under it; an empty one withdraws it)."""
+
+    serializer_class = PublicCommentOut
+
+    @extend_schema(request=PublicCommentActionIn, responses={200: PublicCommentOut})
+    def post(self, request, pk: int, action: str):
+        if action not in ACTIONS:
+            raise Http404
+        comment = _comment(request.user, pk)
+        incoming = PublicCommentActionIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        with transaction.atomic():
+            comment = ACTIONS[action](request.user, comment, incoming.validated_data)
+        return Response(PublicCommentOut(comment).data)
+
+
+class CommentDetail(ApiView):
+    """A comment; DELETE erases it with its writer's details, when the writer asks."""
+
+    serializer_class = PublicCommentOut
+
+    def get(self, request, pk: int):
+        return Response(PublicCommentOut(_comment(request.user, pk)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: int):
+        comments.comment_erase(actor=request.user, comment=_comment(request.user, pk))
+        return Response(status=204)
