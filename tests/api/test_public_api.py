@@ -34,6 +34,15 @@ def _calls(unit):
         ("write a post", "post", f"/api/public-sites/{site.pk}/posts/",
          {"title": "Tin mới", "body": "Nội dung.", "author_name": "VP"}, "write", {201}),
         ("shown", "get", f"/api/public-sites/{site.pk}/publications/", None, "write", {200}),
+        ("show", "post", f"/api/public-sites/{site.pk}/publications/",
+         {"kind": "programme", "target": unit.programme.pk, "summary": "Giới thiệu"}, "write",
+         {201}),
+        ("shown one", "get", f"/api/public-publications/programme/{unit.shown.pk}/", None,
+         "write", {200}),
+        ("change it", "patch", f"/api/public-publications/programme/{unit.shown.pk}/",
+         {"summary": "Mới", "revision": unit.shown.revision}, "write", {200}),
+        ("take it off", "delete", f"/api/public-publications/programme/{unit.shown.pk}/", None,
+         "write", {204}),
         ("comments", "get", f"/api/public-sites/{site.pk}/comments/", None, "write", {200}),
         ("post", "get", f"/api/public-posts/{post.pk}/", None, "write", {200}),
         ("correct a post", "patch", f"/api/public-posts/{post.pk}/",
@@ -199,3 +208,56 @@ def test_a_refusal_comes_in_vietnamese_and_english(world, viewer):
     assert answer.status_code == 403
     assert error["message"] == "Bạn không có quyền viết cho trang công khai này."
     assert error["message_en"] == "You may not write for this public site."
+
+
+def test_a_script_shows_a_task_group_and_changes_what_is_shown(client, tree, world, admin_user):
+    from trienkhai.plans import tasks
+
+    head = tasks.task_create(
+        actor=None, title="Quán triệt nghị quyết", assigned_by=tree.city, lead_unit=tree.city
+    )
+    subtasks = [
+        tasks.task_create(
+            actor=None,
+            title=f"Quán triệt tại {unit.name}",
+            assigned_by=tree.city,
+            lead_unit=unit,
+            parent=head,
+        )  # fmt: skip
+        for unit in (tree.ward, tree.sibling)
+    ]
+    other = tasks.task_create(
+        actor=None, title="Việc khác", assigned_by=tree.city, lead_unit=tree.ward
+    )
+    site = world.city.site
+    script = client_for(admin_user)
+    url = f"/api/public-sites/{site.pk}/publications/"
+    wrong = script.post(
+        url, {"kind": "task", "target": head.pk, "summary": "x", "items": [other.pk]},
+        format="json",
+    )  # fmt: skip
+    assert wrong.status_code == 400 and wrong.json()["error"]["field"] == "items"
+    outside = script.post(url, {"kind": "task", "target": subtasks[0].pk, "summary": "x"},
+                          format="json")  # fmt: skip
+    assert outside.status_code == 400 and outside.json()["error"]["field"] == "target"
+    empty = script.post(url, {"kind": "task", "target": head.pk, "summary": ""}, format="json")
+    assert empty.status_code == 400 and empty.json()["error"]["field"] == "summary"
+    made = script.post(
+        url, {"kind": "task", "target": head.pk, "summary": "Học tập nghị quyết.",
+              "items": [subtasks[0].pk]},
+        format="json",
+    )  # fmt: skip
+    assert made.status_code == 201, made.json()
+    row = made.json()
+    assert row["items"] == [subtasks[0].pk] and row["title"] == head.title
+    page = client.get(row["address"]).content.decode()
+    assert "Quán triệt tại Đảng ủy Phường An Hội" in page and "Phú Khương" not in page
+    detail = f"/api/public-publications/task/{row['id']}/"
+    changed = script.patch(
+        detail, {"items": [s.pk for s in subtasks], "revision": row["revision"]}, format="json"
+    )
+    assert changed.status_code == 200 and changed.json()["summary"] == "Học tập nghị quyết."
+    assert "Phú Khương" in client.get(row["address"]).content.decode()
+    assert script.get("/api/public-publications/bogus/1/").status_code == 404
+    assert script.delete(detail).status_code == 204
+    assert client.get(row["address"]).status_code == 404

@@ -101,11 +101,30 @@ class PublicCommentActionIn(serializers.Serializer):
     reply = serializers.CharField(max_length=5000, allow_blank=True, required=False)
 
 
+KIND_NAMES = ["programme", "survey", "document", "task", "campaign"]
+
+
+class PublicationIn(serializers.Serializer):
+    """What to show (`kind` and the `target`'s id, when creating), the introduction for the
+    public and the ids of the items chosen (indicators, questions, files, subtasks, target
+    groups); the service checks each is the target's own."""
+
+    kind = Code("PublicationKindEnum", KIND_NAMES, required=False)
+    target = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    summary = serializers.CharField(max_length=20_000, allow_blank=True)
+    items = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        max_length=5000,
+        required=False,
+    )
+    revision = serializers.IntegerField(required=False)
+
+
 class PublicationOut(serializers.Serializer):
     """One thing the site shows of the product: a programme, a survey's results, a document, a
     task group or a campaign, with the ids of the items chosen."""
 
-    kind = Code("PublicationKindEnum", ["programme", "survey", "document", "task", "campaign"])
+    kind = Code("PublicationKindEnum", KIND_NAMES)
     id = serializers.IntegerField()
     target = serializers.IntegerField(help_text="the programme's, survey's… id")
     title = serializers.CharField()

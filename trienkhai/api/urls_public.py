@@ -21,6 +21,11 @@ urlpatterns = [
     path(
         "public-posts/<id:pk>/withdraw/", views.PostWithdraw.as_view(), name="public_post_withdraw"
     ),
+    path(
+        "public-publications/<str:kind>/<id:pk>/",
+        views.PublicationDetail.as_view(),
+        name="public_publication",
+    ),
     path("public-comments/<id:pk>/", views.CommentDetail.as_view(), name="public_comment"),
     path(
         "public-comments/<id:pk>/<str:action>/",

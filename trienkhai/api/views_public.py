@@ -5,6 +5,7 @@ Thin, like the pages (public.views): a site the user may not even see is a 404, 
 may not write is a 403 (its settings need the right to manage the unit); every write goes
 through public.services or public.comments, which check what the values mean and audit."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -22,6 +23,7 @@ from trienkhai.public.models import Post, PublicComment, PublicSite
 from .conventions import ApiView, etag_of, idempotent_create, revision_from, stale
 from .errors import ApiError
 from .serializers_public import (
+    PublicationIn,
     PublicationOut,
     PublicCommentActionIn,
     PublicCommentOut,
@@ -206,10 +208,40 @@ class PostWithdraw(ApiView):
 
 
 # --- what a site shows of the product -------------------------------------------------------------
+ITEMS = {  # the many-to-many of the items chosen, and how a target is named
+    "programme": ("indicators", lambda t: t.title),
+    "survey": ("questions", lambda t: t.title),
+    "document": ("files", lambda t: t.number_text),
+    "task": ("tasks", lambda t: t.title),
+    "campaign": ("target_groups", lambda t: t.title),
+}
+
+
+def _save(kind, **arguments):
+    """`publication_save`, with a refused item reported on the API's field (`items`)."""
+    try:
+        return services.publication_save(kind=kind, **arguments)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and kind.field in error.error_dict:
+            raise ApiError(400, "invalid", error.message_dict[kind.field][0], "items") from None
+        raise
+
+
+def _row(name: str, publication, site) -> dict:
+    field, title = ITEMS[name]
+    return {
+        "kind": name, "id": publication.pk, "target": getattr(publication, f"{name}_id"),
+        "title": title(getattr(publication, name)), "summary": publication.summary,
+        "items": sorted(getattr(publication, field).values_list("pk", flat=True)),
+        "address": reverse(f"public_site:{name}", args=[site.slug, publication.pk]),
+        "revision": publication.revision,
+    }  # fmt: skip
+
+
 class PublicationList(ApiView):
     """What the site shows besides its news: programmes, survey results, documents, task groups
     and campaigns, each with the ids of the items chosen (indicators, questions, files,
-    subtasks, target groups). Publishing them is done on the site's pages."""
+    subtasks, target groups); POST shows one more (`kind`, `target`, `summary`, `items`)."""
 
     serializer_class = PublicationOut
     pagination_class = None
@@ -218,23 +250,84 @@ class PublicationList(ApiView):
     def get(self, request, pk: int):
         site = _site(request.user, pk)
         shown = []
-        for kind, publications, items, title in (
-            (services.PROGRAMMES, site.programmes, "indicators", lambda t: t.title),
-            (services.SURVEYS, site.surveys, "questions", lambda t: t.title),
-            (services.DOCUMENTS, site.documents, "files", lambda t: t.number_text),
-            (services.TASK_GROUPS, site.task_groups, "tasks", lambda t: t.title),
-            (services.CAMPAIGNS, site.campaigns, "target_groups", lambda t: t.title),
-        ):
-            target = kind.target
-            for p in publications.select_related(target).prefetch_related(items).order_by("pk"):
-                shown.append({
-                    "kind": target, "id": p.pk, "target": getattr(p, f"{target}_id"),
-                    "title": title(getattr(p, target)), "summary": p.summary,
-                    "items": sorted(i.pk for i in getattr(p, items).all()),
-                    "address": reverse(f"public_site:{target}", args=[site.slug, p.pk]),
-                    "revision": p.revision,
-                })  # fmt: skip
+        for name, kind in services.KINDS.items():
+            for publication in kind.model.objects.filter(site=site).select_related(name):
+                shown.append(_row(name, publication, site))
+        shown.sort(key=lambda row: (row["kind"], row["id"]))
         return Response(PublicationOut(shown, many=True).data)
+
+    @extend_schema(request=PublicationIn, responses={201: PublicationOut})
+    def post(self, request, pk: int):
+        site = _site(request.user, pk)
+        incoming = PublicationIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        if "kind" not in data:
+            raise ApiError(400, "invalid", _("Hãy cho biết loại nội dung công khai."), "kind")
+        name = data["kind"]
+        kind = services.KINDS[name]
+        thing = kind.publishable(site).filter(pk=data.get("target") or 0).first()
+        if thing is None:
+            raise ApiError(400, "invalid", kind.outside % {"unit": site.unit.name}, "target")
+
+        def create():
+            publication = _save(
+                kind, actor=request.user, site=site, thing=thing,
+                summary=data["summary"], ids=data.get("items", []),
+            )  # fmt: skip
+            location = reverse("api:public_publication", args=[name, publication.pk])
+            return _row(name, publication, site), location
+
+        return idempotent_create(request, f"public_site_publications:{site.pk}", create)
+
+
+def _publication(user, name: str, pk: int):
+    kind = services.KINDS.get(name)
+    if kind is None:
+        raise Http404
+    publication = get_object_or_404(kind.model.objects.select_related("site__unit", name), pk=pk)
+    _site(user, publication.site_id)
+    return kind, publication
+
+
+class PublicationDetail(ApiView):
+    """One thing the site shows; PATCH changes its introduction or the items chosen (If-Match
+    or `revision`); DELETE takes it off the site (the thing itself is untouched)."""
+
+    serializer_class = PublicationOut
+
+    def get(self, request, kind: str, pk: int):
+        kind_, publication = _publication(request.user, kind, pk)
+        return Response(
+            _row(kind, publication, publication.site), headers={"ETag": etag_of(publication)}
+        )
+
+    @extend_schema(request=PublicationIn(partial=True), responses={200: PublicationOut})
+    def patch(self, request, kind: str, pk: int):
+        kind_, publication = _publication(request.user, kind, pk)
+        wanted = revision_from(request, publication)
+        incoming = PublicationIn(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        field, _title = ITEMS[kind]
+        items = data.get("items")
+        if items is None:
+            items = list(getattr(publication, field).values_list("pk", flat=True))
+        _check_revision(wanted, publication.revision)
+        publication = _save(
+            kind_, actor=request.user, site=publication.site,
+            thing=getattr(publication, kind), summary=data.get("summary", publication.summary),
+            ids=items, publication=publication, revision=wanted,
+        )  # fmt: skip
+        return Response(
+            _row(kind, publication, publication.site), headers={"ETag": etag_of(publication)}
+        )
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, kind: str, pk: int):
+        kind_, publication = _publication(request.user, kind, pk)
+        services.publication_withdraw(actor=request.user, kind=kind_, publication=publication)
+        return Response(status=204)
 
 
 # --- citizens' comments -------------------------------------------------------------------------

@@ -631,3 +631,23 @@ def campaign_publish(
 @transaction.atomic
 def campaign_withdraw(*, actor, publication: CampaignPublication) -> None:
     _withdraw(CAMPAIGNS, actor=actor, publication=publication)
+
+
+# --- any kind, by name (the API) ---------------------------------------------------------------
+KINDS = {kind.target: kind for kind in (PROGRAMMES, SURVEYS, DOCUMENTS, TASK_GROUPS, CAMPAIGNS)}
+
+
+@transaction.atomic
+def publication_save(*, actor, kind: Kind, site, thing, summary, ids=(), publication=None,
+                     revision=None):  # fmt: skip
+    """Show `thing` of kind `kind` on the site, or change how it is shown (as the functions of
+    each kind above, for callers that name the kind: the API)."""
+    return _publish(
+        kind, actor=actor, site=site, thing=thing, summary=summary, ids=ids,
+        publication=publication, revision=revision,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def publication_withdraw(*, actor, kind: Kind, publication) -> None:
+    _withdraw(kind, actor=actor, publication=publication)
