@@ -208,13 +208,9 @@ class PostWithdraw(ApiView):
 
 
 # --- what a site shows of the product -------------------------------------------------------------
-ITEMS = {  # the many-to-many of the items chosen, and how a target is named
-    "programme": ("indicators", lambda t: t.title),
-    "survey": ("questions", lambda t: t.title),
-    "document": ("files", lambda t: t.number_text),
-    "task": ("tasks", lambda t: t.title),
-    "campaign": ("target_groups", lambda t: t.title),
-}
+def _title(thing) -> str:
+    """How a thing shown is named: a document by its number, the others by their title."""
+    return thing.number_text if hasattr(thing, "number_text") else thing.title
 
 
 def _save(kind, **arguments):
@@ -228,10 +224,10 @@ def _save(kind, **arguments):
 
 
 def _row(name: str, publication, site) -> dict:
-    field, title = ITEMS[name]
+    field = services.KINDS[name].field
     return {
         "kind": name, "id": publication.pk, "target": getattr(publication, f"{name}_id"),
-        "title": title(getattr(publication, name)), "summary": publication.summary,
+        "title": _title(getattr(publication, name)), "summary": publication.summary,
         "items": sorted(getattr(publication, field).values_list("pk", flat=True)),
         "address": reverse(f"public_site:{name}", args=[site.slug, publication.pk]),
         "revision": publication.revision,
@@ -297,25 +293,24 @@ class PublicationDetail(ApiView):
     serializer_class = PublicationOut
 
     def get(self, request, kind: str, pk: int):
-        kind_, publication = _publication(request.user, kind, pk)
+        _kind, publication = _publication(request.user, kind, pk)
         return Response(
             _row(kind, publication, publication.site), headers={"ETag": etag_of(publication)}
         )
 
     @extend_schema(request=PublicationIn(partial=True), responses={200: PublicationOut})
     def patch(self, request, kind: str, pk: int):
-        kind_, publication = _publication(request.user, kind, pk)
+        found, publication = _publication(request.user, kind, pk)
         wanted = revision_from(request, publication)
         incoming = PublicationIn(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        field, _title = ITEMS[kind]
         items = data.get("items")
         if items is None:
-            items = list(getattr(publication, field).values_list("pk", flat=True))
+            items = list(getattr(publication, found.field).values_list("pk", flat=True))
         _check_revision(wanted, publication.revision)
         publication = _save(
-            kind_, actor=request.user, site=publication.site,
+            found, actor=request.user, site=publication.site,
             thing=getattr(publication, kind), summary=data.get("summary", publication.summary),
             ids=items, publication=publication, revision=wanted,
         )  # fmt: skip
@@ -325,8 +320,8 @@ class PublicationDetail(ApiView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, kind: str, pk: int):
-        kind_, publication = _publication(request.user, kind, pk)
-        services.publication_withdraw(actor=request.user, kind=kind_, publication=publication)
+        found, publication = _publication(request.user, kind, pk)
+        services.publication_withdraw(actor=request.user, kind=found, publication=publication)
         return Response(status=204)
 
 
