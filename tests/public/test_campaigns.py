@@ -20,13 +20,6 @@ SECRET = "MẬT"
 
 
 @pytest.fixture
-def site(tree, city_secretary):
-    return services.site_save(
-        actor=city_secretary, unit=tree.city, slug="thanh-uy", title="Thành ủy", is_open=True
-    )
-
-
-@pytest.fixture
 def world(tree):
     """The campaign of tests/outreach/builders.py, with what must stay inside: a named attendee,
     a presenter, a place and a note of the city's class, and a draft among its documents."""

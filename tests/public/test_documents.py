@@ -19,13 +19,6 @@ PDF = pdf_bytes("Ke hoach 07-KH/ThU")
 
 
 @pytest.fixture
-def site(tree, city_secretary):
-    return services.site_save(
-        actor=city_secretary, unit=tree.city, slug="thanh-uy", title="Thành ủy", is_open=True
-    )
-
-
-@pytest.fixture
 def plan(tree):
     document = documents.document_register(
         actor=None, owner_unit=tree.city, issuer_unit=tree.city, number_text="07-KH/ThU",

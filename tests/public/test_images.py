@@ -16,13 +16,6 @@ PNG = (
 
 
 @pytest.fixture
-def site(tree, city_secretary):
-    return services.site_save(
-        actor=city_secretary, unit=tree.city, slug="thanh-uy", title="Thành ủy", is_open=True
-    )
-
-
-@pytest.fixture
 def post(site, propaganda_officer):
     return services.post_save(
         actor=propaganda_officer, site=site, title="Hội nghị quán triệt", body="x", author_name="VP"

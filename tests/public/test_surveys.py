@@ -14,13 +14,6 @@ from trienkhai.surveys.models import SurveyStatus
 
 
 @pytest.fixture
-def site(tree, city_secretary):
-    return services.site_save(
-        actor=city_secretary, unit=tree.city, slug="thanh-uy", title="Thành ủy", is_open=True
-    )
-
-
-@pytest.fixture
 def world(tree):
     w = congress_survey(tree)
     submit(w, WARD)

@@ -19,13 +19,6 @@ SECRET = "MẬT"
 
 
 @pytest.fixture
-def site(tree, city_secretary):
-    return services.site_save(
-        actor=city_secretary, unit=tree.city, slug="thanh-uy", title="Thành ủy", is_open=True
-    )
-
-
-@pytest.fixture
 def group(tree):
     """The dissemination of a resolution: the ward has done it, the sibling ward is late and has
     postponed it, the cell has not started; the cell's task stays inside."""

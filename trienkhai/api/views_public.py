@@ -228,7 +228,7 @@ def _row(name: str, publication, site) -> dict:
     return {
         "kind": name, "id": publication.pk, "target": getattr(publication, f"{name}_id"),
         "title": _title(getattr(publication, name)), "summary": publication.summary,
-        "items": sorted(getattr(publication, field).values_list("pk", flat=True)),
+        "items": sorted(item.pk for item in getattr(publication, field).all()),
         "address": reverse(f"public_site:{name}", args=[site.slug, publication.pk]),
         "revision": publication.revision,
     }  # fmt: skip
@@ -247,7 +247,8 @@ class PublicationList(ApiView):
         site = _site(request.user, pk)
         shown = []
         for name, kind in services.KINDS.items():
-            for publication in kind.model.objects.filter(site=site).select_related(name):
+            chosen = kind.model.objects.filter(site=site).select_related(name)
+            for publication in chosen.prefetch_related(kind.field):  # one query per kind
                 shown.append(_row(name, publication, site))
         shown.sort(key=lambda row: (row["kind"], row["id"]))
         return Response(PublicationOut(shown, many=True).data)
